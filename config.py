@@ -1,0 +1,124 @@
+"""Configuration classes chosen by LMS_ENV; every value can be overridden from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("LMS_INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    """The variable's value, or the default when it is unset or empty."""
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def env_int(name: str, default: int) -> int:
+    value = env_str(name)
+    return int(value) if value is not None else default
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env_str(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "ya"}
+
+
+class Config:
+    """Development defaults: SQLite in the instance folder, in-memory rate limits."""
+
+    ENV_NAME = "development"
+    DEBUG = False
+    TESTING = False
+    SECRET_KEY = env_str("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lms.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
+
+    # Content: the folder of Markdown modules that `flask content sync` loads.
+    CONTENT_DIR = env_str("LMS_CONTENT_DIR", str(BASE_DIR / "content"))
+
+    # Public identity of this installation.
+    LMS_NAME = env_str("LMS_NAME", "Lentera")
+    LMS_ORGANISER = env_str("LMS_ORGANISER", "BKPP Kota Semarang")
+    LMS_INSTANCE_NAME = env_str("LMS_INSTANCE_NAME", "Pemerintah Kota Semarang")
+    LMS_PUBLIC_URL = env_str("LMS_PUBLIC_URL", "http://127.0.0.1:5000")
+
+    # Accounts
+    LMS_ADMIN_NIP = env_str("LMS_ADMIN_NIP", "198609262015051001")
+    ACTIVATION_CODE_DAYS = env_int("LMS_ACTIVATION_CODE_DAYS", 14)
+    DATA_RETENTION_YEARS = env_int("LMS_DATA_RETENTION_YEARS", 5)
+
+    # Yearly JP targets per employee type (PP 11/2017 jo. PP 17/2020 Pasal 203(4); PP 49/2018 Pasal 40(1)).
+    JP_TARGET_PNS = env_int("LMS_JP_TARGET_PNS", 20)
+    JP_TARGET_PPPK = env_int("LMS_JP_TARGET_PPPK", 20)
+
+    # Rate limits (Flask-Limiter): memory by default, Redis when RATELIMIT_STORAGE_URI is set.
+    RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    LOGIN_LIMIT_PER_NIP = env_str("LMS_LOGIN_LIMIT_PER_NIP", "10 per 15 minutes")
+    LOGIN_LIMIT_PER_IP = env_str("LMS_LOGIN_LIMIT_PER_IP", "100 per 15 minutes")
+
+    # Languages
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = env_str("LMS_TIMEZONE", "Asia/Jakarta")
+    LANGUAGES = ("id", "en")
+
+    # Cookies and sessions
+    SESSION_COOKIE_NAME = "lentera_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_NAME = "lentera_remember"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = env_int("LMS_REMEMBER_DAYS", 30) * 86400
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: no lost forms after a long read
+    MAX_CONTENT_LENGTH = env_int("LMS_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+    HSTS = False
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = env_bool("FLASK_DEBUG", False)
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = env_str("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_STORAGE_URI = "memory://"
+    WTF_CSRF_ENABLED = True
+    LMS_PUBLIC_URL = "http://lentera.test"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    DEBUG = False
+    SESSION_COOKIE_NAME = "__Host-lentera_session"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_NAME = "__Host-lentera_remember"
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    HSTS = True
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None) -> type[Config]:
+    """The configuration class for LMS_ENV; unknown names are refused rather than guessed."""
+    key = (name or "development").strip().lower()
+    if key not in CONFIGS:
+        raise ValueError(f"LMS_ENV={name!r} tidak dikenal; pilih salah satu: {', '.join(CONFIGS)}")
+    return CONFIGS[key]

@@ -1,0 +1,146 @@
+"""Lentera: a lightweight learning platform for the ASN of Pemerintah Kota Semarang."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask, redirect, request, session, url_for
+from flask_login import current_user
+
+from config import INSTANCE_DIR, Config, config_for
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    """The app factory: configuration, extensions, blueprints, error handlers, commands. No I/O."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, config: type[Config] | dict[str, Any] | None) -> None:
+    if isinstance(config, dict):
+        app.config.from_object(config_for(os.environ.get("LMS_ENV")))
+        app.config.update(config)
+    else:
+        app.config.from_object(config or config_for(os.environ.get("LMS_ENV")))
+    check_config(app)
+
+
+def check_config(app: Flask) -> None:
+    """Production refuses to start on a weak secret or with debug on; development gets a random key."""
+    secret = app.config.get("SECRET_KEY")
+    if app.config.get("ENV_NAME") == "production":
+        problems = []
+        if not secret or len(secret) < 32 or secret in {"changeme", "secret", "dev"}:
+            problems.append(
+                "SECRET_KEY wajib diisi dengan nilai acak minimal 32 karakter "
+                "(buat dengan: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        if app.config.get("DEBUG") or app.debug:
+            problems.append("DEBUG harus mati di produksi (hapus FLASK_DEBUG)")
+        if problems:
+            raise RuntimeError("Konfigurasi produksi ditolak: " + "; ".join(problems) + ".")
+    elif not secret:
+        # Development without a configured key: sessions last until restart, which is fine locally.
+        app.config["SECRET_KEY"] = secrets.token_urlsafe(48)
+
+
+def register_extensions(app: Flask) -> None:
+    from lms.database import configure_sqlite
+    from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page explains itself
+    login_manager.session_protection = "basic"
+
+    from lms.accounts.views import load_user
+
+    login_manager.user_loader(load_user)
+
+    from lms.i18n import register_template_helpers
+
+    register_template_helpers(app)
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_blueprints(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from lms.accounts.views import admin, auth
+    from lms.navigation import init_navigation, register_nav
+    from lms.pages import core
+
+    init_navigation(app)
+    for blueprint in (core, auth, admin):
+        app.register_blueprint(blueprint)
+    register_nav(app, "admin.users", _l("Pengguna"), "admin", order=80)
+    register_nav(app, "admin.audit", _l("Audit"), "admin", order=85)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from lms.security import add_security_headers
+
+    add_security_headers(app)
+    allowed_while_forced = {
+        "auth.change_password",
+        "auth.logout",
+        "static",
+        "core.set_language",
+        "core.healthz",
+        "core.privacy",
+    }
+
+    @app.before_request
+    def _force_password_change():
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in allowed_while_forced
+        ):
+            return redirect(url_for("auth.change_password"))
+        return None
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from lms.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from lms.accounts.cli import setup_command, users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(setup_command)

@@ -1,0 +1,117 @@
+"""Accounts: OPD, users with their roles, one-time codes and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.database import TimestampMixin, TZDateTime
+from lms.extensions import db
+
+PESERTA = "peserta"
+PELATIH = "pelatih"
+HR = "hr"
+ADMIN = "admin"
+ROLES = (PESERTA, PELATIH, HR, ADMIN)
+ROLE_LABELS = {PESERTA: "Peserta", PELATIH: "Pelatih", HR: "HR (Kepegawaian)", ADMIN: "Admin"}
+
+
+class Opd(TimestampMixin, db.Model):
+    """A perangkat daerah (dinas, badan, kecamatan, ...); editable data, seeded for Kota Semarang."""
+
+    __tablename__ = "opd"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    def __repr__(self) -> str:
+        return f"<Opd {self.name}>"
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("length(nip) = 18", name="nip_length"),
+        CheckConstraint("employee_type IN ('PNS', 'PPPK')", name="employee_type"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    employee_type: Mapped[str] = mapped_column(String(8))
+    opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id"), index=True)
+    unit_kerja: Mapped[str | None] = mapped_column(String(200))
+    jabatan: Mapped[str | None] = mapped_column(String(200))
+    pangkat_golongan: Mapped[str | None] = mapped_column(String(100))
+    is_active_account: Mapped[bool] = mapped_column("is_active", default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    session_version: Mapped[int] = mapped_column(default=1)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    last_login_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+
+    opd: Mapped[Opd | None] = relationship(lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    # Flask-Login: the id carries the session version, so bumping it logs out every older session.
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return bool(self.is_active_account)
+
+    @property
+    def roles(self) -> set[str]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.nip}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    __table_args__ = (CheckConstraint("role IN ('peserta', 'pelatih', 'hr', 'admin')", name="known_role"),)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class OneTimeCode(TimestampMixin, db.Model):
+    """An activation or reset code: stored hashed, expiring, usable once."""
+
+    __tablename__ = "one_time_codes"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('activation', 'reset')", name="known_purpose"),
+        UniqueConstraint("code_hash"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(TZDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+
+
+class AuditLog(TimestampMixin, db.Model):
+    """Who did what to whom, and when: role changes, deactivations, resets, imports, revocations."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_created_at", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")
+    target: Mapped[User | None] = relationship(foreign_keys=[target_user_id], lazy="joined")

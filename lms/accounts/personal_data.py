@@ -1,0 +1,45 @@
+"""A person's own data as JSON (UU 27/2022 PDP): each domain registers what it holds about them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lms.accounts.models import User
+from lms.accounts.queries import audit_about
+from lms.database import utcnow
+
+Exporter = Callable[[User], Any]
+_EXPORTERS: dict[str, Exporter] = {}
+
+
+def register_personal_data(section: str, exporter: Exporter) -> None:
+    """Higher domains (learning, quizzes, certificates) add their section without being imported here."""
+    _EXPORTERS[section] = exporter
+
+
+def export_personal_data(user: User) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "dibuat_pada": utcnow().isoformat(),
+        "akun": {
+            "nip": user.nip,
+            "nama": user.name,
+            "email": user.email,
+            "jenis_pegawai": user.employee_type,
+            "opd": user.opd.name if user.opd else None,
+            "unit_kerja": user.unit_kerja,
+            "jabatan": user.jabatan,
+            "pangkat_golongan": user.pangkat_golongan,
+            "peran": sorted(user.roles),
+            "aktif": user.is_active_account,
+            "bahasa": user.locale,
+            "dibuat": user.created_at.isoformat() if user.created_at else None,
+            "login_terakhir": user.last_login_at.isoformat() if user.last_login_at else None,
+        },
+        "catatan_audit": [
+            {"waktu": e.created_at.isoformat(), "tindakan": e.action, "ringkasan": e.summary} for e in audit_about(user)
+        ],
+    }
+    for section, exporter in _EXPORTERS.items():
+        data[section] = exporter(user)
+    return data

@@ -1,0 +1,68 @@
+"""Reads about accounts: search, OPD lists, the audit log, a person's own data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, or_, select
+
+from lms.accounts.models import AuditLog, Opd, User
+from lms.extensions import db
+
+PAGE_SIZE = 50
+
+
+def search_users(q: str = "", opd_id: int | None = None, page: int = 1):
+    """Users whose NIP, name or OPD matches `q`, newest first, paginated."""
+    stmt = select(User).outerjoin(Opd, User.opd_id == Opd.id)
+    q = " ".join(q.split())
+    if q:
+        like = f"%{q.lower()}%"
+        digits = "".join(ch for ch in q if ch.isdigit())
+        conditions = [func.lower(User.name).like(like), func.lower(Opd.name).like(like)]
+        if digits:
+            conditions.append(User.nip.like(f"%{digits}%"))
+        stmt = stmt.where(or_(*conditions))
+    if opd_id:
+        stmt = stmt.where(User.opd_id == opd_id)
+    stmt = stmt.order_by(User.name, User.id)
+    return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def list_opds(active_only: bool = False) -> list[Opd]:
+    stmt = select(Opd).order_by(Opd.name)
+    if active_only:
+        stmt = stmt.where(Opd.is_active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def opd_user_counts() -> dict[int, int]:
+    rows = db.session.execute(select(User.opd_id, func.count()).group_by(User.opd_id))
+    return {opd_id: count for opd_id, count in rows if opd_id is not None}
+
+
+def existing_nips(nips: Iterable[str]) -> set[str]:
+    """Which of these NIPs are already registered (in chunks, for large imports)."""
+    nips = list(nips)
+    found: set[str] = set()
+    for start in range(0, len(nips), 500):
+        chunk = nips[start : start + 500]
+        found.update(db.session.scalars(select(User.nip).where(User.nip.in_(chunk))))
+    return found
+
+
+def recent_audit(page: int = 1, action: str | None = None):
+    stmt = select(AuditLog).order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+    if action:
+        stmt = stmt.where(AuditLog.action == action)
+    return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def audit_about(user: User) -> list[AuditLog]:
+    return list(
+        db.session.scalars(
+            select(AuditLog)
+            .where(or_(AuditLog.target_user_id == user.id, AuditLog.actor_id == user.id))
+            .order_by(AuditLog.created_at)
+        )
+    )

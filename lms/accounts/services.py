@@ -1,0 +1,293 @@
+"""Operations that change accounts. Each adds/flushes and raises; the caller commits once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms.accounts.models import ADMIN, PESERTA, ROLES, AuditLog, OneTimeCode, Opd, User, UserRole
+from lms.accounts.nip import parse_nip
+from lms.accounts.passwords import check_password_policy, hash_code, new_one_time_code
+from lms.database import utcnow
+from lms.errors import NotFound, ValidationError
+from lms.extensions import db
+
+OPD_SEED_FILE = Path(__file__).with_name("data") / "opd-kota-semarang.txt"
+# Run a hash check even for unknown NIPs, so response time does not tell which NIPs exist.
+_DUMMY_HASH = generate_password_hash("lentera-dummy-password")
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    user: User
+    code: str
+    expires_at: datetime
+
+
+def record_audit(actor: User | None, action: str, target: User | None = None, summary: str = "", **details) -> AuditLog:
+    """Append one line to the audit log (who, what, whom, when)."""
+    entry = AuditLog(actor=actor, action=action, target=target, summary=summary, details=details)
+    db.session.add(entry)
+    return entry
+
+
+def seed_opds() -> int:
+    """Insert Kota Semarang's perangkat daerah that are not there yet; returns how many were added."""
+    names = [
+        line.strip()
+        for line in OPD_SEED_FILE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    existing = set(db.session.scalars(select(Opd.name)))
+    added = [Opd(name=name) for name in names if name not in existing]
+    db.session.add_all(added)
+    db.session.flush()
+    return len(added)
+
+
+def get_or_create_opd(name: str) -> Opd:
+    """The OPD of that name (case-insensitive), created when unknown."""
+    clean = " ".join(name.split())
+    if not clean:
+        raise ValidationError("Nama OPD wajib diisi.")
+    opd = db.session.scalar(select(Opd).where(func.lower(Opd.name) == clean.lower()))
+    if opd is None:
+        opd = Opd(name=clean)
+        db.session.add(opd)
+        db.session.flush()
+    return opd
+
+
+def find_user_by_nip(nip: str) -> User | None:
+    return db.session.scalar(select(User).where(User.nip == nip))
+
+
+def _clean(value: str | None, limit: int = 200) -> str | None:
+    value = " ".join((value or "").split())
+    return value[:limit] or None
+
+
+def create_user(
+    *,
+    nip: str,
+    name: str,
+    roles: Iterable[str] = (PESERTA,),
+    email: str | None = None,
+    opd: Opd | None = None,
+    unit_kerja: str | None = None,
+    jabatan: str | None = None,
+    pangkat_golongan: str | None = None,
+    password: str | None = None,
+    actor: User | None = None,
+) -> User:
+    """Create an account; the NIP is validated and must be new. Raises ValidationError."""
+    info = parse_nip(nip)
+    if find_user_by_nip(info.nip) is not None:
+        raise ValidationError(f"NIP {info.nip} sudah terdaftar.")
+    clean_name = _clean(name)
+    if not clean_name:
+        raise ValidationError("Nama lengkap wajib diisi.")
+    role_set = validate_roles(roles)
+    user = User(
+        nip=info.nip,
+        name=clean_name,
+        email=_clean(email, 254),
+        employee_type=info.employee_type,
+        opd=opd,
+        unit_kerja=_clean(unit_kerja),
+        jabatan=_clean(jabatan),
+        pangkat_golongan=_clean(pangkat_golongan, 100),
+        role_rows=[UserRole(role=role) for role in sorted(role_set)],
+    )
+    if password is not None:
+        check_password_policy(password, info.nip)
+        user.password_hash = generate_password_hash(password)
+    db.session.add(user)
+    db.session.flush()
+    record_audit(actor, "user.create", user, f"Akun {user.nip} dibuat", roles=sorted(role_set))
+    return user
+
+
+def validate_roles(roles: Iterable[str]) -> set[str]:
+    role_set = {role.strip().lower() for role in roles if role and role.strip()}
+    unknown = role_set - set(ROLES)
+    if unknown:
+        raise ValidationError(f"Peran tidak dikenal: {', '.join(sorted(unknown))}. Pilihan: {', '.join(ROLES)}.")
+    if not role_set:
+        raise ValidationError("Pilih minimal satu peran.")
+    return role_set
+
+
+def update_profile(
+    user: User,
+    *,
+    actor: User,
+    name: str,
+    email: str | None,
+    opd: Opd | None,
+    unit_kerja: str | None,
+    jabatan: str | None,
+    pangkat_golongan: str | None,
+) -> None:
+    clean_name = _clean(name)
+    if not clean_name:
+        raise ValidationError("Nama lengkap wajib diisi.")
+    user.name = clean_name
+    user.email = _clean(email, 254)
+    user.opd = opd
+    user.unit_kerja = _clean(unit_kerja)
+    user.jabatan = _clean(jabatan)
+    user.pangkat_golongan = _clean(pangkat_golongan, 100)
+    record_audit(actor, "user.update", user, f"Data akun {user.nip} diubah")
+
+
+def set_roles(user: User, roles: Iterable[str], *, actor: User) -> None:
+    """Replace the user's roles (audited). An admin cannot remove their own admin role."""
+    new = validate_roles(roles)
+    old = user.roles
+    if user.id == actor.id and ADMIN in old and ADMIN not in new:
+        raise ValidationError("Anda tidak dapat mencabut peran admin dari akun Anda sendiri.")
+    if new == old:
+        return
+    for row in list(user.role_rows):
+        if row.role not in new:
+            user.role_rows.remove(row)
+    for role in sorted(new - old):
+        user.role_rows.append(UserRole(role=role))
+    record_audit(
+        actor,
+        "user.roles",
+        user,
+        f"Peran {user.nip}: {', '.join(sorted(old))} → {', '.join(sorted(new))}",
+        before=sorted(old),
+        after=sorted(new),
+    )
+
+
+def set_active(user: User, active: bool, *, actor: User) -> None:
+    """Deactivate (never delete: learning records must survive) or reactivate; audited."""
+    if user.id == actor.id and not active:
+        raise ValidationError("Anda tidak dapat menonaktifkan akun Anda sendiri.")
+    if user.is_active_account == active:
+        return
+    user.is_active_account = active
+    if not active:
+        user.session_version += 1  # every open session of theirs stops working
+    record_audit(
+        actor,
+        "user.activate" if active else "user.deactivate",
+        user,
+        f"Akun {user.nip} {'diaktifkan' if active else 'dinonaktifkan'}",
+    )
+
+
+def issue_code(user: User, purpose: str, days: int | None = None) -> IssuedCode:
+    """A fresh one-time code for the user; any earlier unused code of theirs stops working."""
+    days = days or current_app.config["ACTIVATION_CODE_DAYS"]
+    now = utcnow()
+    for old in db.session.scalars(
+        select(OneTimeCode).where(OneTimeCode.user_id == user.id, OneTimeCode.used_at.is_(None))
+    ):
+        old.used_at = now
+    code = new_one_time_code()
+    expires = now + timedelta(days=days)
+    db.session.add(OneTimeCode(user_id=user.id, purpose=purpose, code_hash=hash_code(code), expires_at=expires))
+    db.session.flush()
+    return IssuedCode(user=user, code=code, expires_at=expires)
+
+
+def reset_password(user: User, *, actor: User) -> IssuedCode:
+    """Replace the password by a one-time code shown once; older sessions stop working (audited)."""
+    user.password_hash = None
+    user.must_change_password = True
+    user.session_version += 1
+    issued = issue_code(user, "reset")
+    record_audit(actor, "user.reset_password", user, f"Kata sandi {user.nip} direset")
+    return issued
+
+
+def authenticate(nip: str, password: str) -> User | None:
+    """The active user whose password (or unused, unexpired one-time code) matches; else None.
+
+    A one-time code is consumed here and obliges the user to choose a password.
+    """
+    user = find_user_by_nip(nip) if nip else None
+    if user is None or not password:
+        check_password_hash(_DUMMY_HASH, password or "x")
+        return None
+    if user.password_hash and check_password_hash(user.password_hash, password):
+        return user if user.is_active_account else None
+    if not user.is_active_account:
+        return None
+    code = db.session.scalar(
+        select(OneTimeCode).where(
+            OneTimeCode.user_id == user.id,
+            OneTimeCode.code_hash == hash_code(password),
+            OneTimeCode.used_at.is_(None),
+        )
+    )
+    if code is None or code.expires_at <= utcnow():
+        return None
+    code.used_at = utcnow()
+    user.must_change_password = True
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+
+
+def change_password(user: User, new_password: str, *, current_password: str | None, require_current: bool) -> None:
+    """Set a new password that meets the policy; every other session of the user stops working."""
+    if require_current and not (
+        user.password_hash and current_password and check_password_hash(user.password_hash, current_password)
+    ):
+        raise ValidationError("Kata sandi saat ini salah.")
+    check_password_policy(new_password, user.nip)
+    if user.password_hash and check_password_hash(user.password_hash, new_password):
+        raise ValidationError("Kata sandi baru harus berbeda dari kata sandi lama.")
+    user.password_hash = generate_password_hash(new_password)
+    user.must_change_password = False
+    user.session_version += 1
+
+
+def ensure_first_admin(nip: str) -> IssuedCode | None:
+    """Create the first admin when there is none; returns the one-time password to print once."""
+    has_admin = db.session.scalar(select(UserRole).where(UserRole.role == ADMIN).limit(1))
+    if has_admin is not None:
+        return None
+    info = parse_nip(nip)
+    user = find_user_by_nip(info.nip)
+    if user is None:
+        user = create_user(nip=info.nip, name="Administrator Lentera", roles=(ADMIN, PESERTA))
+    elif ADMIN not in user.roles:
+        user.role_rows.append(UserRole(role=ADMIN))
+    user.must_change_password = True
+    return issue_code(user, "activation")
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("Pengguna tidak ditemukan.")
+    return user
+
+
+def rename_opd(opd: Opd, name: str, is_active: bool, *, actor: User) -> None:
+    """Rename or (de)activate an OPD; names stay unique (case-insensitive)."""
+    clean = " ".join(name.split())
+    if not clean:
+        raise ValidationError("Nama OPD wajib diisi.")
+    clash = db.session.scalar(select(Opd).where(func.lower(Opd.name) == clean.lower(), Opd.id != opd.id))
+    if clash is not None:
+        raise ValidationError(f"OPD bernama {clean} sudah ada.")
+    before = opd.name
+    opd.name = clean
+    opd.is_active = is_active
+    record_audit(actor, "opd.update", None, f"OPD {before} → {clean}", active=is_active)

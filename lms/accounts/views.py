@@ -1,0 +1,359 @@
+"""Login, password and personal-data pages, and the admin desk for accounts."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from lms.accounts import csv_import, queries, services
+from lms.accounts.forms import (
+    ChangePasswordForm,
+    ConfirmImportForm,
+    ImportForm,
+    LoginForm,
+    OpdForm,
+    PostForm,
+    UserForm,
+)
+from lms.accounts.models import ADMIN, ROLE_LABELS, Opd, User
+from lms.accounts.nip import normalise_nip
+from lms.accounts.personal_data import export_personal_data
+from lms.errors import ValidationError
+from lms.extensions import db, limiter
+from lms.security import is_safe_next, role_required
+
+auth = Blueprint("auth", __name__)
+admin = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _login_failed(response: Response) -> bool:
+    return request.method == "POST" and response.status_code != 302
+
+
+def _nip_key() -> str:
+    return "nip:" + normalise_nip(request.form.get("nip", ""))[:32]
+
+
+@auth.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_NIP"],
+    key_func=_nip_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="login-nip",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_login_failed, scope="login-ip"
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = services.authenticate(normalise_nip(form.nip.data), form.password.data)
+        if user is None:
+            form.password.errors.append(_("NIP atau kata sandi salah, atau akun tidak aktif."))
+        else:
+            locale = session.get("locale")
+            session.clear()  # a fresh session: nothing from before login survives
+            if locale and not user.locale:
+                user.locale = locale
+            services.record_login(user)
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            if user.must_change_password:
+                return redirect(url_for("auth.change_password"))
+            target = form.next.data
+            return redirect(target if is_safe_next(target) else url_for("core.index"))
+    return render_template("accounts/login.html", form=form)
+
+
+@auth.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    form = PostForm()
+    if not form.validate_on_submit():
+        abort(400)
+    current_user.session_version += 1
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Anda sudah keluar."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@auth.route("/akun/kata-sandi", methods=["GET", "POST"])
+@login_required
+def change_password():
+    forced = current_user.must_change_password
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user,
+                form.new_password.data,
+                current_password=form.current_password.data,
+                require_current=not forced,
+            )
+        except ValidationError as exc:
+            form.new_password.errors.append(exc.message)
+        else:
+            user = current_user._get_current_object()
+            db.session.commit()
+            login_user(user)  # re-issue this session with the new session version
+            flash(_("Kata sandi berhasil diganti."), "success")
+            return redirect(url_for("core.index"))
+    return render_template("accounts/change_password.html", form=form, forced=forced)
+
+
+@auth.route("/akun")
+@login_required
+def profile():
+    return render_template("accounts/profile.html", user=current_user, role_labels=ROLE_LABELS, form=PostForm())
+
+
+@auth.route("/akun/data-saya.json")
+@login_required
+def my_data():
+    data = export_personal_data(current_user)
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    filename = f"data-lentera-{current_user.nip}-{date.today().isoformat()}.json"
+    return Response(
+        body, mimetype="application/json", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+# --- admin -------------------------------------------------------------------------------------
+
+
+def _opd_choices() -> list[tuple[int, str]]:
+    return [(0, _("— belum ditentukan —"))] + [(o.id, o.name) for o in queries.list_opds()]
+
+
+@admin.route("/pengguna")
+@role_required(ADMIN)
+def users():
+    q = request.args.get("q", "")
+    opd_id = request.args.get("opd", type=int)
+    page = request.args.get("page", 1, type=int)
+    pagination = queries.search_users(q, opd_id, page)
+    return render_template(
+        "admin/users.html", pagination=pagination, q=q, opd_id=opd_id, opds=queries.list_opds(), role_labels=ROLE_LABELS
+    )
+
+
+@admin.route("/pengguna/baru", methods=["GET", "POST"])
+@role_required(ADMIN)
+def create_user():
+    form = UserForm()
+    form.opd_id.choices = _opd_choices()
+    if request.method == "GET":
+        form.roles.data = ["peserta"]
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                nip=form.nip.data,
+                name=form.name.data,
+                email=form.email.data,
+                opd=db.session.get(Opd, form.opd_id.data) if form.opd_id.data else None,
+                unit_kerja=form.unit_kerja.data,
+                jabatan=form.jabatan.data,
+                pangkat_golongan=form.pangkat_golongan.data,
+                roles=form.roles.data or [],
+                actor=current_user,
+            )
+            user.must_change_password = True
+            issued = services.issue_code(user, "activation")
+        except ValidationError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            return render_template("admin/code_issued.html", user=user, issued=issued, reset=False)
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@admin.route("/pengguna/<int:user_id>", methods=["GET", "POST"])
+@role_required(ADMIN)
+def edit_user(user_id: int):
+    user = services.get_user(user_id)
+    form = UserForm(obj=user)
+    form.opd_id.choices = _opd_choices()
+    if request.method == "GET":
+        form.opd_id.data = user.opd_id or 0
+        form.roles.data = sorted(user.roles)
+    form.nip.data = user.nip  # the NIP identifies the account and is not edited here
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                user,
+                actor=current_user,
+                name=form.name.data,
+                email=form.email.data,
+                opd=db.session.get(Opd, form.opd_id.data) if form.opd_id.data else None,
+                unit_kerja=form.unit_kerja.data,
+                jabatan=form.jabatan.data,
+                pangkat_golongan=form.pangkat_golongan.data,
+            )
+            services.set_roles(user, form.roles.data or [], actor=current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Data pengguna disimpan."), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/user_form.html", form=form, user=user, post_form=PostForm())
+
+
+@admin.route("/pengguna/<int:user_id>/status", methods=["POST"])
+@role_required(ADMIN)
+def set_status(user_id: int):
+    user = services.get_user(user_id)
+    if not PostForm().validate_on_submit():
+        abort(400)
+    activate = request.form.get("active") == "1"
+    try:
+        services.set_active(user, activate, actor=current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Akun diaktifkan.") if activate else _("Akun dinonaktifkan; datanya tetap tersimpan."), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@admin.route("/pengguna/<int:user_id>/reset-sandi", methods=["POST"])
+@role_required(ADMIN)
+def reset_password(user_id: int):
+    user = services.get_user(user_id)
+    if not PostForm().validate_on_submit():
+        abort(400)
+    issued = services.reset_password(user, actor=current_user)
+    db.session.commit()
+    return render_template("admin/code_issued.html", user=user, issued=issued, reset=True)
+
+
+@admin.route("/impor", methods=["GET", "POST"])
+@role_required(ADMIN)
+def import_users():
+    form = ImportForm()
+    preview = None
+    confirm = ConfirmImportForm()
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        try:
+            preview = csv_import.parse_import_csv(data, queries.existing_nips)
+        except ValidationError as exc:
+            flash(exc.message, "error")
+        else:
+            if preview.is_clean:
+                confirm.payload.data = data.decode("utf-8-sig")
+    elif request.method == "POST" and form.errors:
+        flash(_("Pilih berkas CSV terlebih dahulu."), "error")
+    return render_template("admin/import.html", form=form, preview=preview, confirm=confirm)
+
+
+@admin.route("/impor/konfirmasi", methods=["POST"])
+@role_required(ADMIN)
+def confirm_import():
+    confirm = ConfirmImportForm()
+    if not confirm.validate_on_submit():
+        abort(400)
+    preview = csv_import.parse_import_csv(confirm.payload.data.encode("utf-8"), queries.existing_nips)
+    if not preview.is_clean:  # something changed since the preview: show the problems again
+        flash(_("Data berubah sejak pratinjau; periksa lagi."), "error")
+        return render_template("admin/import.html", form=ImportForm(), preview=preview, confirm=ConfirmImportForm())
+    issued = csv_import.import_rows(preview.rows, actor=current_user)
+    db.session.commit()
+    return render_template("admin/import_done.html", issued=issued, form=PostForm())
+
+
+@admin.route("/impor/kode-aktivasi.csv", methods=["POST"])
+@role_required(ADMIN)
+def download_codes():
+    """Formats the codes the admin's own page holds as CSV: nothing plain is kept on the server."""
+    if not PostForm().validate_on_submit():
+        abort(400)
+    nips, names = request.form.getlist("nip"), request.form.getlist("nama")
+    codes, until = request.form.getlist("kode"), request.form.getlist("berlaku")
+    if not (len(nips) == len(names) == len(codes) == len(until)) or not nips:
+        abort(400)
+    body = csv_import.codes_csv(zip(nips, names, codes, until, strict=True))
+    return Response(
+        body,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="kode-aktivasi.csv"', "Cache-Control": "no-store"},
+    )
+
+
+@admin.route("/opd", methods=["GET", "POST"])
+@role_required(ADMIN)
+def opds():
+    form = OpdForm()
+    if form.validate_on_submit():
+        try:
+            services.get_or_create_opd(form.name.data)
+        except ValidationError as exc:
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("OPD disimpan."), "success")
+            return redirect(url_for("admin.opds"))
+    return render_template(
+        "admin/opds.html", form=form, opds=queries.list_opds(), counts=queries.opd_user_counts(), post_form=PostForm()
+    )
+
+
+@admin.route("/opd/<int:opd_id>", methods=["GET", "POST"])
+@role_required(ADMIN)
+def edit_opd(opd_id: int):
+    opd = db.session.get(Opd, opd_id) or abort(404)
+    form = OpdForm(obj=opd)
+    if form.validate_on_submit():
+        try:
+            services.rename_opd(opd, form.name.data, form.is_active.data, actor=current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("OPD disimpan."), "success")
+            return redirect(url_for("admin.opds"))
+    return render_template("admin/opd_form.html", form=form, opd=opd)
+
+
+@admin.route("/audit")
+@role_required(ADMIN)
+def audit():
+    page = request.args.get("page", 1, type=int)
+    return render_template("admin/audit.html", pagination=queries.recent_audit(page))
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login loader: the id is '<id>.<session version>'; an older version is a dead session."""
+    try:
+        raw_id, raw_version = user_id.split(".", 1)
+        uid, version = int(raw_id), int(raw_version)
+    except (ValueError, AttributeError):
+        return None
+    user = db.session.get(User, uid)
+    if user is None or user.session_version != version or not user.is_active_account:
+        return None
+    return user
