@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from itertools import count
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from config import TestingConfig
@@ -46,12 +48,29 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
+class RequestIsolatedClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as it does in production.
+
+    A test that holds an app context open (the `db` fixture) makes Flask reuse that context for the
+    requests it sends, and with it `g`: Flask-Login's cached user, Flask-WTF's CSRF token and
+    "already validated" flag, Flask-Babel's locale would leak from one request, and one client, to
+    the next. The database session stays shared, so the test sees what the requests wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for name in list(g):
+                g.pop(name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
 
     application = create_app(Config)
+    application.test_client_class = RequestIsolatedClient
     with application.app_context():
         _db.drop_all()
         _db.create_all()
