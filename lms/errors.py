@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 
@@ -103,6 +103,12 @@ def register_errorhandlers(app: Flask) -> None:
     def _integrity(error: IntegrityError):
         app.logger.warning("integrity error: %s", error)
         return render_error(409)
+
+    @app.errorhandler(DataError)
+    def _bad_data(error: DataError):
+        # Input the database refuses (a NUL byte, a value too long for its column): the request is bad.
+        app.logger.warning("data refused by the database: %s", error)
+        return render_error(400)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

@@ -217,7 +217,8 @@ def authenticate(nip: str, password: str) -> User | None:
 
     A one-time code is consumed here and obliges the user to choose a password.
     """
-    user = find_user_by_nip(nip) if nip else None
+    # Only a well-formed NIP reaches the database (a NUL byte, say, would make PostgreSQL fail).
+    user = find_user_by_nip(nip) if len(nip) == 18 and nip.isascii() and nip.isdigit() else None
     if user is None or not password:
         check_password_hash(_DUMMY_HASH, password or "x")
         return None

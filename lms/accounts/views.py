@@ -90,9 +90,13 @@ def logout():
     if not form.validate_on_submit():
         abort(400)
     current_user.session_version += 1
+    locale = current_user.locale or session.get("locale")
     db.session.commit()
-    logout_user()
+    # Clear first: logout_user() leaves a flag in the session that deletes the "Ingat saya" cookie.
     session.clear()
+    logout_user()
+    if locale:
+        session["locale"] = locale  # the login page stays in the language the user chose
     flash(_("Anda sudah keluar."), "info")
     return redirect(url_for("auth.login"))
 
