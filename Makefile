@@ -59,3 +59,10 @@ test: install-dev lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+## Benchmarks (not timed tests): each writes its section of docs/performance.md.
+bench-content: install-dev
+	$(PY) -m bench.bench_content
+
+bench-certs: install-dev
+	$(PY) -m bench.bench_certs

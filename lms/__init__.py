@@ -99,14 +99,16 @@ def register_blueprints(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from lms.accounts.views import admin, auth
+    from lms.content.views import content
     from lms.navigation import init_navigation, register_nav
     from lms.pages import core
 
     init_navigation(app)
-    for blueprint in (core, auth, admin):
+    for blueprint in (core, auth, admin, content):
         app.register_blueprint(blueprint)
-    register_nav(app, "admin.users", _l("Pengguna"), "admin", order=80)
-    register_nav(app, "admin.audit", _l("Audit"), "admin", order=85)
+    register_nav(app, "content.modules", _l("Modul"), ("pelatih", "admin"), order=60)
+    register_nav(app, "admin.users", _l("Pengguna"), ("admin",), order=80)
+    register_nav(app, "admin.audit", _l("Audit"), ("admin",), order=85)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -141,6 +143,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from lms.accounts.cli import setup_command, users_cli
+    from lms.content.cli import content_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(content_cli)
     app.cli.add_command(setup_command)

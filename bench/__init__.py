@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench-content`, `make bench-certs`, `make bench` write to docs/performance.md."""

@@ -1,0 +1,69 @@
+"""`flask content check` and `flask content sync`: the trainers' commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
+
+from lms.content.parse import check_tree, summarise
+from lms.content.services import sync_modules
+from lms.extensions import db
+
+content_cli = AppGroup("content", help="Periksa dan muat modul Markdown.")
+
+
+def _check(path: str | None):
+    target = path or current_app.config["CONTENT_DIR"]
+    modules, errors = check_tree(target)
+    for error in errors:
+        click.echo(str(error), err=False)
+    return target, modules, errors
+
+
+@content_cli.command("check")
+@click.argument("path", required=False)
+def check_command(path: str | None) -> None:
+    """Periksa folder konten (atau satu folder modul) dan laporkan setiap kesalahan dengan baris."""
+    _, modules, errors = _check(path)
+    if errors:
+        click.echo(f"{len(errors)} kesalahan ditemukan.", err=True)
+        sys.exit(1)
+    s = summarise(modules)
+    click.echo(f"OK: {s.modules} modules, {s.lessons} lessons, {s.questions} questions")
+
+
+@content_cli.command("sync")
+@click.argument("path", required=False)
+def sync_command(path: str | None) -> None:
+    """Periksa lalu muat modul ke basis data dalam satu transaksi; tidak ada yang berubah bila ada kesalahan."""
+    target, modules, errors = _check(path)
+    if errors:
+        click.echo(f"{len(errors)} kesalahan ditemukan; tidak ada yang dimuat.", err=True)
+        sys.exit(1)
+    # Syncing the whole content folder archives modules whose folder is gone; one module never does.
+    whole_tree = path is None or len(modules) != 1 or not _is_single_module(target)
+    try:
+        report = sync_modules(modules, archive_missing=whole_tree)
+        db.session.commit()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        cause = getattr(exc, "orig", None) or exc
+        raise click.ClickException(
+            f"Gagal menyimpan ke basis data; tidak ada yang berubah. ({type(exc).__name__}: {cause})"
+        ) from None
+    s = summarise(modules)
+    click.echo(
+        f"OK: {s.modules} modules, {s.lessons} lessons, {s.questions} questions — "
+        f"{len(report.added)} baru, {len(report.updated)} diperbarui, {len(report.unchanged)} tetap, "
+        f"{len(report.archived)} diarsipkan"
+    )
+
+
+def _is_single_module(target: str) -> bool:
+    from pathlib import Path
+
+    return (Path(target) / "module.md").is_file()
