@@ -6,12 +6,14 @@ import os
 import re
 import socket
 from collections.abc import Iterator
+from functools import partial
 from itertools import count
 
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from werkzeug.security import generate_password_hash
 
 from config import TestingConfig
 from lms import create_app
@@ -62,6 +64,19 @@ class RequestIsolatedClient(FlaskClient):
             for name in list(g):
                 g.pop(name)
         return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """Hash with a low scrypt cost: full cost takes ~70 ms and the suite hashes hundreds of passwords.
+
+    Verification reads the cost from the stored hash, so only the speed changes, not the behaviour.
+    """
+    fast = partial(generate_password_hash, method="scrypt:1024:8:1")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "generate_password_hash", fast)
+        patch.setattr(services, "_DUMMY_HASH", fast("lentera-dummy-password"))
+        yield
 
 
 @pytest.fixture(scope="session")
