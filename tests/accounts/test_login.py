@@ -65,6 +65,16 @@ def test_nip_may_be_typed_with_spaces(browser, user):
     assert browser.get("/akun").status_code == 200
 
 
+def test_passwords_are_stored_with_full_cost_scrypt(db, monkeypatch):
+    import werkzeug.security
+
+    monkeypatch.setattr(services, "generate_password_hash", werkzeug.security.generate_password_hash)
+    user = create_user()
+    assert user.password_hash.startswith("scrypt:32768:8:1$")
+    assert TEST_PASSWORD not in user.password_hash
+    assert services.authenticate(user.nip, TEST_PASSWORD) is user
+
+
 def test_login_records_the_time_of_login(browser, user):
     assert user.last_login_at is None
     browser.login(user.nip)
