@@ -16,6 +16,7 @@ from lms.errors import ValidationError
 REQUIRED_COLUMNS = ("nip", "nama", "email", "opd", "jabatan", "peran")
 _ROLE_SPLIT = re.compile(r"[|/+,\s]+")
 MAX_ROWS = 20000
+MAX_LENGTHS = {"nama": 200, "email": 254, "opd": 200, "jabatan": 200}  # the columns' sizes in the database
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,29 @@ class ImportPreview:
         return not self.errors and bool(self.rows)
 
 
+class CsvFileError(ValidationError):
+    """The file as a whole cannot be read; `line` is where the trouble starts."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 def decode_csv(data: bytes) -> str:
-    """UTF-8 with or without BOM; anything else is refused with a message."""
+    """UTF-8 with or without BOM; raises CsvFileError naming the line of the first byte that is not text."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(
-            'Berkas bukan teks UTF-8. Di Excel, simpan sebagai "CSV UTF-8 (Comma delimited)".'
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CsvFileError(
+            data[: exc.start].count(b"\n") + 1,
+            'Berkas bukan teks UTF-8. Di Excel, simpan sebagai "CSV UTF-8 (Comma delimited)".',
         ) from None
+    if "\x00" in text:  # a UTF-16 or binary file; PostgreSQL would refuse the byte anyway
+        raise CsvFileError(
+            text[: text.index("\x00")].count("\n") + 1,
+            'Berkas memuat karakter NUL (bukan CSV biasa). Di Excel, simpan sebagai "CSV UTF-8 (Comma delimited)".',
+        )
+    return text
 
 
 def sniff_delimiter(text: str) -> str:
@@ -59,10 +75,14 @@ def parse_import_csv(data: bytes, nip_exists: Callable[[Iterable[str]], set[str]
     """Check every row; `nip_exists` returns which of the given NIPs are already registered.
 
     Errors name the line: invalid NIP, NIP twice in the file or already present, unknown role,
-    missing name, or a missing column.
+    missing name, a value too long, a missing column, or a file that is not UTF-8 text.
     """
     preview = ImportPreview()
-    text = decode_csv(data)
+    try:
+        text = decode_csv(data)
+    except CsvFileError as exc:
+        preview.errors.append((exc.line, exc.message))
+        return preview
     if not text.strip():
         preview.errors.append((1, "Berkas kosong."))
         return preview
@@ -109,6 +129,9 @@ def parse_import_csv(data: bytes, nip_exists: Callable[[Iterable[str]], set[str]
             unknown = [r for r in roles if r not in ROLES]
             if unknown:
                 problems.append(f"Peran tidak dikenal: {', '.join(unknown)} (pilihan: {', '.join(ROLES)}).")
+            for column, limit in MAX_LENGTHS.items():
+                if len(cell(column)) > limit:
+                    problems.append(f"Kolom {column} terlalu panjang: maksimal {limit} karakter.")
             email = cell("email") or None
             if email and ("@" not in email or " " in email):
                 problems.append(f"Alamat email tidak sah: {email}.")
