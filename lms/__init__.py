@@ -144,7 +144,9 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from lms.accounts.cli import setup_command, users_cli
     from lms.content.cli import content_cli
+    from lms.maintenance import backup_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)
+    app.cli.add_command(backup_command)
     app.cli.add_command(setup_command)
