@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import uuid
 from collections.abc import Iterator
 from functools import partial
 from itertools import count
@@ -81,18 +82,50 @@ def _fast_password_hashing() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def app(database_url):
+    """The app on its own database; on PostgreSQL in a schema of its own, so runs never collide."""
+    schema = None
+    engine_options = dict(TestingConfig.SQLALCHEMY_ENGINE_OPTIONS)
+    if database_url.startswith("postgresql"):
+        _drop_stale_schemas(database_url)
+        schema = f"pytest_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        _run_pg(database_url, f"CREATE SCHEMA {schema}")
+        engine_options["connect_args"] = {"options": f"-csearch_path={schema}"}
+
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
+        SQLALCHEMY_ENGINE_OPTIONS = engine_options
 
     application = create_app(Config)
     application.test_client_class = RequestIsolatedClient
     with application.app_context():
-        _db.drop_all()
         _db.create_all()
     yield application
     with application.app_context():
         _db.session.remove()
         _db.engine.dispose()
+    if schema:
+        _run_pg(database_url, f"DROP SCHEMA {schema} CASCADE")
+
+
+def _drop_stale_schemas(url: str) -> None:
+    """Schemas left by runs that were killed (their process is gone) are dropped."""
+    import psycopg
+
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        names = [row[0] for row in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'pytest_%'")]
+        for name in names:
+            pid = name.split("_")[1]
+            if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+                conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+
+
+def _run_pg(url: str, statement: str) -> None:
+    import psycopg
+
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(statement)
 
 
 @pytest.fixture(autouse=True)
