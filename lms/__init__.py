@@ -85,10 +85,15 @@ def register_extensions(app: Flask) -> None:
 
 def select_locale() -> str:
     from flask import current_app
+    from sqlalchemy.exc import SQLAlchemyError
 
     languages = current_app.config["LANGUAGES"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    try:
+        user_locale = current_user.locale if current_user and current_user.is_authenticated else None
+    except SQLAlchemyError:
+        user_locale = None  # the database is down: the 503 page still needs a language
+    if user_locale in languages:
+        return user_locale
     chosen = session.get("locale")
     if chosen in languages:
         return chosen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -51,6 +52,15 @@ def sqlite_file_app(tmp_path) -> Iterator[Callable[..., Flask]]:
         dispose(app)
 
 
+def _drop_stale_databases(conn) -> None:
+    """Databases left by runs that were killed (their process is gone) are dropped."""
+    names = conn.execute(text("SELECT datname FROM pg_database WHERE datname LIKE 'lentera\\_ops\\_%'")).scalars()
+    for name in list(names):
+        pid = name.split("_")[2]
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 def admin_url(pg_url: str) -> str:
     return make_url(pg_url).set(database="postgres").render_as_string(hide_password=False)
 
@@ -58,10 +68,11 @@ def admin_url(pg_url: str) -> str:
 @pytest.fixture
 def throwaway_pg(pg_url) -> Iterator[str]:
     """A PostgreSQL database made for this test and dropped after it (its URL)."""
-    name = f"lentera_ops_{uuid.uuid4().hex[:10]}"
+    name = f"lentera_ops_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(admin_url(pg_url), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
+            _drop_stale_databases(conn)
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # noqa: BLE001 - reported as a skip (a failure in CI)
         admin.dispose()
@@ -73,8 +84,5 @@ def throwaway_pg(pg_url) -> Iterator[str]:
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
-            conn.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"), {"name": name}
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
