@@ -1,4 +1,4 @@
-"""The main menu: each domain registers its entries with the role that sees them."""
+"""The main menu: each domain registers its entries with the roles that see them."""
 
 from __future__ import annotations
 
@@ -8,19 +8,19 @@ from flask_login import current_user
 _KEY = "lms_nav"
 
 
-def register_nav(app: Flask, endpoint: str, label, role: str | None = None, order: int = 50) -> None:
-    """Add a menu entry; `label` is a lazy string, `role` None means every logged-in user."""
-    app.extensions.setdefault(_KEY, []).append((order, endpoint, label, role))
+def register_nav(app: Flask, endpoint: str, label, roles: tuple[str, ...] | None = None, order: int = 50) -> None:
+    """Add a menu entry; `label` is a lazy string; no `roles` means every logged-in user."""
+    app.extensions.setdefault(_KEY, []).append((order, endpoint, label, tuple(roles or ())))
 
 
-def nav_links() -> list[tuple[str, str, str | None]]:
+def nav_links() -> list[tuple[str, str, tuple[str, ...]]]:
     entries = sorted(current_app.extensions.get(_KEY, []), key=lambda e: e[0])
     if not current_user.is_authenticated:
         return []
     return [
-        (endpoint, str(label), role)
-        for _, endpoint, label, role in entries
-        if role is None or current_user.has_role(role)
+        (endpoint, str(label), roles)
+        for _, endpoint, label, roles in entries
+        if not roles or any(current_user.has_role(role) for role in roles)
     ]
 
 
