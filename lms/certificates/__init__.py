@@ -1,0 +1,1 @@
+"""Certificates: numbering, the PDF, exports; later issuing, public verification and the HR desk."""
