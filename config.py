@@ -47,6 +47,15 @@ class Config:
     LMS_INSTANCE_NAME = env_str("LMS_INSTANCE_NAME", "Pemerintah Kota Semarang")
     LMS_PUBLIC_URL = env_str("LMS_PUBLIC_URL", "http://127.0.0.1:5000")
 
+    # Certificates: numbers PREFIX/YYYY/NNNNNN; the place and signatory printed on each (frozen into
+    # it at issue); a logo file, relative to the instance folder (absent = no logo).
+    LMS_CERT_PREFIX = env_str("LMS_CERT_PREFIX", "LMS")
+    LMS_CERT_PLACE = env_str("LMS_CERT_PLACE", "Semarang")
+    LMS_CERT_SIGNER_TITLE = env_str("LMS_CERT_SIGNER_TITLE", "Kepala BKPP Kota Semarang")
+    LMS_CERT_SIGNER_NAME = env_str("LMS_CERT_SIGNER_NAME")
+    LMS_CERT_SIGNER_NIP = env_str("LMS_CERT_SIGNER_NIP")
+    LMS_CERT_LOGO = env_str("LMS_CERT_LOGO", "logo-sertifikat.png")
+
     # Accounts
     LMS_ADMIN_NIP = env_str("LMS_ADMIN_NIP", "198609262015051001")
     ACTIVATION_CODE_DAYS = env_int("LMS_ACTIVATION_CODE_DAYS", 14)
