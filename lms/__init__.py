@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 from flask import Flask, redirect, request, session, url_for
+from flask.helpers import get_debug_flag
 from flask_login import current_user
 
 from config import INSTANCE_DIR, Config, config_for
@@ -38,12 +39,13 @@ def check_config(app: Flask) -> None:
     secret = app.config.get("SECRET_KEY")
     if app.config.get("ENV_NAME") == "production":
         problems = []
-        if not secret or len(secret) < 32 or secret in {"changeme", "secret", "dev"}:
+        # A long key of a few repeated characters ("aaaa…") is as guessable as a short one.
+        if not secret or len(secret) < 32 or len(set(secret)) < 10:
             problems.append(
                 "SECRET_KEY wajib diisi dengan nilai acak minimal 32 karakter "
                 "(buat dengan: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             )
-        if app.config.get("DEBUG") or app.debug:
+        if app.config.get("DEBUG") or app.debug or get_debug_flag():  # `flask run` reads FLASK_DEBUG itself
             problems.append("DEBUG harus mati di produksi (hapus FLASK_DEBUG)")
         if problems:
             raise RuntimeError("Konfigurasi produksi ditolak: " + "; ".join(problems) + ".")

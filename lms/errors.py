@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -36,15 +37,15 @@ class Conflict(DomainError):
 
 
 ERROR_TITLES = {
-    400: "Permintaan tidak dapat diproses",
-    403: "Akses ditolak",
-    404: "Halaman tidak ditemukan",
-    405: "Metode tidak diizinkan",
-    409: "Terjadi konflik data",
-    413: "Berkas terlalu besar",
-    429: "Terlalu banyak percobaan",
-    500: "Terjadi kesalahan pada server",
-    503: "Layanan sedang tidak tersedia",
+    400: _l("Permintaan tidak dapat diproses"),
+    403: _l("Akses ditolak"),
+    404: _l("Halaman tidak ditemukan"),
+    405: _l("Metode tidak diizinkan"),
+    409: _l("Terjadi konflik data"),
+    413: _l("Berkas terlalu besar"),
+    429: _l("Terlalu banyak percobaan"),
+    500: _l("Terjadi kesalahan pada server"),
+    503: _l("Layanan sedang tidak tersedia"),
 }
 
 
@@ -57,7 +58,7 @@ def _default_message(status: int) -> str:
         409: _("Data sudah berubah. Muat ulang halaman lalu coba lagi."),
         413: _("Berkas yang Anda kirim terlalu besar."),
         429: _("Terlalu banyak percobaan dalam waktu singkat. Silakan tunggu beberapa menit lalu coba lagi."),
-        500: _("Maaf, terjadi kesalahan pada server. Tim kami sudah dicatat; silakan coba lagi nanti."),
+        500: _("Maaf, terjadi kesalahan pada server. Kesalahan ini sudah kami catat; silakan coba lagi nanti."),
         503: _("Layanan sedang tidak tersedia sebentar. Silakan coba lagi beberapa saat lagi."),
     }
     return messages.get(status, messages[500])
@@ -74,8 +75,7 @@ def render_error(status: int, message: str | None = None):
     text = message or _default_message(status)
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=text, status=status), status
-    titles = {code: _(title) for code, title in ERROR_TITLES.items()}
-    title = titles.get(status, titles[500])
+    title = str(ERROR_TITLES.get(status, ERROR_TITLES[500]))
     try:
         body = render_template("errors/error.html", status=status, title=title, message=text)
     except Exception:  # noqa: BLE001 - never let the error page itself fail

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,7 +17,7 @@ PELATIH = "pelatih"
 HR = "hr"
 ADMIN = "admin"
 ROLES = (PESERTA, PELATIH, HR, ADMIN)
-ROLE_LABELS = {PESERTA: "Peserta", PELATIH: "Pelatih", HR: "HR (Kepegawaian)", ADMIN: "Admin"}
+ROLE_LABELS = {PESERTA: _l("Peserta"), PELATIH: _l("Pelatih"), HR: _l("HR (Kepegawaian)"), ADMIN: _l("Admin")}
 
 
 class Opd(TimestampMixin, db.Model):
