@@ -1,0 +1,1 @@
+"""Learning: catalogue, enrolment, lesson progress, completion, Beranda and Riwayat."""

@@ -1,0 +1,69 @@
+"""Enrolments, lesson progress and completions: one row per (user, module) or (user, lesson), by schema."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.models import User
+from lms.content.models import Lesson, Module
+from lms.database import TZDateTime, utcnow
+from lms.extensions import db
+
+
+class Enrolment(db.Model):
+    """A learner in a module: made when she first opens a lesson; remembers the lesson she opened last."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_id"),
+        Index("ix_enrolments_user_activity", "user_id", "last_activity_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
+    enrolled_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
+    last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"))
+    last_activity_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship()
+    module: Mapped[Module] = relationship()
+
+
+class LessonProgress(db.Model):
+    """A lesson the learner marked done. Keyed by the lesson row, which lives as long as its slug does."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    completed_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
+
+    lesson: Mapped[Lesson] = relationship()
+
+
+class Completion(db.Model):
+    """A completed module, recorded once and never changed: the record JP totals and certificates build on."""
+
+    __tablename__ = "completions"
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_id"),
+        CheckConstraint("jp >= 0", name="jp_nonnegative"),
+        CheckConstraint("score IS NULL OR score BETWEEN 0 AND 100", name="score_range"),
+        CheckConstraint("module_version >= 1", name="module_version_positive"),
+        Index("ix_completions_completed_at", "completed_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(TZDateTime())
+    completed_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
+    score: Mapped[int | None]
+    jp: Mapped[int]
+    module_version: Mapped[int]
+
+    user: Mapped[User] = relationship()
+    module: Mapped[Module] = relationship()

@@ -1,0 +1,286 @@
+"""Reads for the learner's path: lessons with her progress, the catalogue, Beranda, Riwayat, JP per year.
+
+Every function here runs a fixed number of queries, whatever the number of modules, lessons or
+learners: pages built from them stay bounded (tests assert it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy.orm import contains_eager, undefer
+
+from lms.accounts.models import User
+from lms.content.models import Lesson, Module
+from lms.database import utcnow
+from lms.errors import NotFound
+from lms.extensions import db
+from lms.learning.models import Completion, Enrolment, LessonProgress
+
+CATALOGUE_PAGE_SIZE = 20
+LEVELS = ("dasar", "menengah", "lanjut")
+
+
+@dataclass(frozen=True)
+class LessonRow:
+    """A current lesson of a module with whether this learner has done it (never the HTML)."""
+
+    id: int
+    slug: str
+    title: str
+    position: int
+    duration_minutes: int | None
+    is_done: bool
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Done lessons out of the module's current lessons; the percentage never exceeds 100."""
+
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        if self.total <= 0:
+            return 0
+        return min(100, self.done * 100 // self.total)
+
+    @property
+    def is_all_done(self) -> bool:
+        return self.done >= self.total
+
+
+@dataclass(frozen=True)
+class JpSummary:
+    year: int
+    earned: int
+    target: int
+
+    @property
+    def percent(self) -> int:
+        if self.target <= 0:
+            return 100
+        return min(100, self.earned * 100 // self.target)
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.target - self.earned)
+
+
+def progress_of(lessons: list[LessonRow]) -> Progress:
+    return Progress(done=sum(1 for row in lessons if row.is_done), total=len(lessons))
+
+
+def next_lesson(lessons: list[LessonRow], last_lesson_id: int | None) -> LessonRow | None:
+    """Where to resume: the lesson she opened last if not done, else the next undone one after it,
+    else the first undone one; None when every lesson is done."""
+    start = 0
+    for index, row in enumerate(lessons):
+        if row.id == last_lesson_id:
+            if not row.is_done:
+                return row
+            start = index + 1
+            break
+    for row in lessons[start:] + lessons[:start]:
+        if not row.is_done:
+            return row
+    return None
+
+
+# --- modules and lessons ---------------------------------------------------------------------
+
+
+def module_by_slug(slug: str) -> Module:
+    """Any module by slug, published or not (callers decide who may see a hidden one). Raises NotFound."""
+    module = db.session.scalar(select(Module).where(Module.slug == slug))
+    if module is None:
+        raise NotFound("Modul tidak ditemukan.")
+    return module
+
+
+def lesson_in_module(module_slug: str, lesson_slug: str) -> tuple[Module, Lesson]:
+    """The current lesson (with its HTML) and its module in one query. Raises NotFound."""
+    row = db.session.execute(
+        select(Lesson, Module)
+        .join(Module, Lesson.module_id == Module.id)
+        .options(undefer(Lesson.html))
+        .where(Module.slug == module_slug, Lesson.slug == lesson_slug, Lesson.is_archived.is_(False))
+    ).first()
+    if row is None:
+        raise NotFound("Pelajaran tidak ditemukan. Mungkin pelajaran ini sudah dipindahkan atau dihapus dari modul.")
+    return row[0], row[1]
+
+
+def lessons_with_progress(module_id: int, user_id: int | None) -> list[LessonRow]:
+    """The module's current lessons in order, each marked done or not for this learner (one query)."""
+    stmt = select(Lesson.id, Lesson.slug, Lesson.title, Lesson.position, Lesson.duration_minutes)
+    if user_id is not None:
+        stmt = stmt.add_columns(LessonProgress.id.is_not(None)).outerjoin(
+            LessonProgress, and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == user_id)
+        )
+    stmt = stmt.where(Lesson.module_id == module_id, Lesson.is_archived.is_(False)).order_by(Lesson.position)
+    rows = db.session.execute(stmt).all()
+    return [
+        LessonRow(
+            id=r[0],
+            slug=r[1],
+            title=r[2],
+            position=r[3],
+            duration_minutes=r[4],
+            is_done=user_id is not None and bool(r[5]),
+        )
+        for r in rows
+    ]
+
+
+def progress_by_module(user_id: int, module_ids: list[int]) -> dict[int, Progress]:
+    """Done/total current lessons for each of these modules, in one grouped query."""
+    if not module_ids:
+        return {}
+    rows = db.session.execute(
+        select(Lesson.module_id, func.count(Lesson.id), func.count(LessonProgress.id))
+        .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == user_id))
+        .where(Lesson.module_id.in_(module_ids), Lesson.is_archived.is_(False))
+        .group_by(Lesson.module_id)
+    ).all()
+    found = {module_id: Progress(done=done, total=total) for module_id, total, done in rows}
+    return {module_id: found.get(module_id, Progress(0, 0)) for module_id in module_ids}
+
+
+def module_for_learner(slug: str, user_id: int) -> Module:
+    """The module if she may open it: published, or hidden but started by her. Raises NotFound."""
+    module = module_by_slug(slug)
+    if not can_view_module(module, user_id):
+        raise NotFound("Modul tidak ditemukan.")
+    return module
+
+
+def can_view_module(module: Module, user_id: int) -> bool:
+    """Published modules are open to every learner; a hidden one only to those who started it."""
+    if module.is_visible:
+        return True
+    return enrolment_of(user_id, module.id) is not None or completion_of(user_id, module.id) is not None
+
+
+# --- enrolments and completions ----------------------------------------------------------------
+
+
+def enrolment_of(user_id: int, module_id: int) -> Enrolment | None:
+    return db.session.scalar(select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.module_id == module_id))
+
+
+def completion_of(user_id: int, module_id: int) -> Completion | None:
+    return db.session.scalar(select(Completion).where(Completion.user_id == user_id, Completion.module_id == module_id))
+
+
+def enrolments_with_modules(user_id: int) -> list[Enrolment]:
+    """Her enrolments, most recently touched first, each with its module (one query)."""
+    return list(
+        db.session.scalars(
+            select(Enrolment)
+            .join(Enrolment.module)
+            .options(contains_eager(Enrolment.module))
+            .where(Enrolment.user_id == user_id)
+            .order_by(Enrolment.last_activity_at.desc(), Enrolment.id.desc())
+        )
+    )
+
+
+def completions_with_modules(user_id: int) -> list[Completion]:
+    """Her completions, newest first, each with its module (one query)."""
+    return list(
+        db.session.scalars(
+            select(Completion)
+            .join(Completion.module)
+            .options(contains_eager(Completion.module))
+            .where(Completion.user_id == user_id)
+            .order_by(Completion.completed_at.desc(), Completion.id.desc())
+        )
+    )
+
+
+def local_year(moment: datetime | None = None) -> int:
+    """The calendar year of a moment in the configured time zone (Asia/Jakarta by default)."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    moment = moment or utcnow()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone).year
+
+
+def jp_target(user: User) -> int:
+    """The yearly JP target for her employee type (JP_TARGET_PNS / JP_TARGET_PPPK)."""
+    key = "JP_TARGET_PPPK" if user.employee_type == "PPPK" else "JP_TARGET_PNS"
+    return int(current_app.config[key])
+
+
+def jp_summary(user: User, completions: list[Completion], year: int | None = None) -> JpSummary:
+    """JP earned in a calendar year (this year by default) from her completions, against her target."""
+    year = year or local_year()
+    earned = sum(c.jp for c in completions if local_year(c.completed_at) == year)
+    return JpSummary(year=year, earned=earned, target=jp_target(user))
+
+
+def completions_by_year(completions: list[Completion]) -> list[tuple[int, list[Completion], int]]:
+    """(year, completions of that year, JP total), newest year first."""
+    years: dict[int, list[Completion]] = {}
+    for completion in completions:
+        years.setdefault(local_year(completion.completed_at), []).append(completion)
+    return [(year, items, sum(c.jp for c in items)) for year, items in sorted(years.items(), reverse=True)]
+
+
+# --- catalogue ----------------------------------------------------------------------------------
+
+
+def catalogue(q: str = "", category: str = "", level: str = "", page: int = 1):
+    """Published modules matching every word of `q` (title, summary, category, tags) and the filters."""
+    stmt = select(Module).where(Module.is_published.is_(True), Module.is_archived.is_(False))
+    for word in q.split()[:10]:
+        stmt = stmt.where(
+            or_(
+                Module.title.icontains(word, autoescape=True),
+                Module.summary.icontains(word, autoescape=True),
+                Module.category.icontains(word, autoescape=True),
+                cast(Module.tags, String).icontains(word, autoescape=True),
+            )
+        )
+    if category:
+        stmt = stmt.where(Module.category == category)
+    if level:
+        stmt = stmt.where(Module.level == level)
+    stmt = stmt.order_by(Module.title, Module.id)
+    return db.paginate(stmt, page=page, per_page=CATALOGUE_PAGE_SIZE, error_out=False, count=True)
+
+
+def catalogue_categories() -> list[str]:
+    return list(
+        db.session.scalars(
+            select(Module.category)
+            .where(Module.is_published.is_(True), Module.is_archived.is_(False), Module.category.is_not(None))
+            .distinct()
+            .order_by(Module.category)
+        )
+    )
+
+
+def statuses_for(user_id: int, module_ids: list[int]) -> tuple[dict[int, Progress], set[int], set[int]]:
+    """For a page of modules: her progress, the modules she started and the ones she completed (3 queries)."""
+    if not module_ids:
+        return {}, set(), set()
+    started = set(
+        db.session.scalars(
+            select(Enrolment.module_id).where(Enrolment.user_id == user_id, Enrolment.module_id.in_(module_ids))
+        )
+    )
+    completed = set(
+        db.session.scalars(
+            select(Completion.module_id).where(Completion.user_id == user_id, Completion.module_id.in_(module_ids))
+        )
+    )
+    progress = progress_by_module(user_id, sorted(started)) if started else {}
+    return progress, started, completed

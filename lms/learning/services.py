@@ -1,0 +1,159 @@
+"""Operations on the learner's path: opening and finishing lessons, and recording a completion.
+
+Each function adds/flushes in the caller's transaction and raises; the view commits once.
+`record_completion` is the one place a completion is written and `module_completed` is sent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lms.accounts.personal_data import register_personal_data
+from lms.content.models import Lesson, Module
+from lms.database import utcnow
+from lms.extensions import db
+from lms.learning import queries
+from lms.learning.models import Completion, Enrolment, LessonProgress
+from lms.learning.requirements import requirement_statuses
+from lms.learning.signals import module_completed
+
+
+def _insert(model):
+    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL both do)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
+def touch_enrolment(user_id: int, module: Module, lesson: Lesson | None = None, *, now: datetime | None = None) -> None:
+    """Enrol her on first touch and remember her latest activity (and the lesson she opened last, for
+    "Lanjutkan belajar").
+
+    One statement, an upsert on the unique (user, module) key: two tabs at the same moment never make
+    two enrolments, and nothing is read first.
+    """
+    now = now or utcnow()
+    lesson_id = lesson.id if lesson is not None else None
+    changes: dict = {"last_activity_at": now}
+    if lesson_id is not None:
+        changes["last_lesson_id"] = lesson_id
+    stmt = _insert(Enrolment).values(
+        user_id=user_id, module_id=module.id, enrolled_at=now, last_lesson_id=lesson_id, last_activity_at=now
+    )
+    stmt = stmt.on_conflict_do_update(index_elements=[Enrolment.user_id, Enrolment.module_id], set_=changes)
+    db.session.execute(stmt)
+
+
+def open_lesson(user_id: int, module: Module, lesson: Lesson) -> None:
+    """Opening a lesson enrols her (the first time) and is remembered for "Lanjutkan belajar"."""
+    touch_enrolment(user_id, module, lesson)
+
+
+def complete_lesson(user_id: int, module: Module, lesson: Lesson) -> Completion | None:
+    """Mark the lesson done (once; doing it again changes nothing) and complete the module when this was
+    the last thing missing. Returns the new Completion, or None when the module is not (newly) complete."""
+    now = utcnow()
+    db.session.execute(
+        _insert(LessonProgress)
+        .values(user_id=user_id, lesson_id=lesson.id, completed_at=now)
+        .on_conflict_do_nothing(index_elements=[LessonProgress.user_id, LessonProgress.lesson_id])
+    )
+    touch_enrolment(user_id, module, lesson, now=now)
+    return try_complete(user_id, module)
+
+
+def try_complete(user_id: int, module: Module) -> Completion | None:
+    """Record the completion if the module is complete now: every current lesson done and every
+    registered requirement (e.g. the quiz passed) met. Returns the Completion when this call recorded
+    it; None when the module is not complete or was already completed (the first record stands)."""
+    if queries.completion_of(user_id, module.id) is not None:
+        return None
+    progress = queries.progress_of(queries.lessons_with_progress(module.id, user_id))
+    if not progress.is_all_done:
+        return None
+    statuses = requirement_statuses(user_id, module)
+    if not all(status.is_met for status in statuses):
+        return None
+    score = next((status.score for status in statuses if status.score is not None), None)
+    enrolment = queries.enrolment_of(user_id, module.id)
+    return record_completion(user_id, module, score=score, started_at=enrolment.enrolled_at if enrolment else None)
+
+
+def record_completion(
+    user_id: int, module: Module, *, score: int | None, started_at: datetime | None = None
+) -> Completion | None:
+    """Write the one Completion of (user, module) — when, score, JP and module version — and send
+    `module_completed` with it.
+
+    The only function that records a completion. The row is inserted in a savepoint: when another
+    request recorded it first, the unique key refuses the second, nothing is sent and None is
+    returned. The signal fires inside the caller's transaction, after the flush and before the commit,
+    so what a receiver (the certificate) writes commits atomically with the completion; a receiver
+    that raises rolls the completion back with it.
+    """
+    now = utcnow()
+    completion = Completion(
+        user_id=user_id,
+        module_id=module.id,
+        started_at=started_at or now,
+        completed_at=now,
+        score=score,
+        jp=module.jp,
+        module_version=module.version,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(completion)
+            db.session.flush()
+    except IntegrityError:
+        return None
+    completion.module = module
+    module_completed.send(completion)
+    return completion
+
+
+def personal_data(user) -> dict:
+    """What learning holds about a person, for the PDP export: enrolments, lessons done, completions."""
+    enrolments = queries.enrolments_with_modules(user.id)
+    done = db.session.execute(
+        select(Module.slug, Lesson.slug, Lesson.title, LessonProgress.completed_at)
+        .join(Lesson, LessonProgress.lesson_id == Lesson.id)
+        .join(Module, Lesson.module_id == Module.id)
+        .where(LessonProgress.user_id == user.id)
+        .order_by(LessonProgress.completed_at)
+    ).all()
+    return {
+        "modul_diikuti": [
+            {
+                "modul": e.module.slug,
+                "judul": e.module.title,
+                "mulai": e.enrolled_at.isoformat(),
+                "aktivitas_terakhir": e.last_activity_at.isoformat(),
+            }
+            for e in enrolments
+        ],
+        "pelajaran_selesai": [
+            {"modul": m, "pelajaran": slug, "judul": title, "selesai": at.isoformat()} for m, slug, title, at in done
+        ],
+        "modul_selesai": [
+            {
+                "modul": c.module.slug,
+                "judul": c.module.title,
+                "mulai": c.started_at.isoformat(),
+                "selesai": c.completed_at.isoformat(),
+                "nilai": c.score,
+                "jp": c.jp,
+                "versi_modul": c.module_version,
+            }
+            for c in queries.completions_with_modules(user.id)
+        ],
+    }
+
+
+register_personal_data("pembelajaran", personal_data)
