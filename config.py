@@ -61,6 +61,9 @@ class Config:
     ACTIVATION_CODE_DAYS = env_int("LMS_ACTIVATION_CODE_DAYS", 14)
     DATA_RETENTION_YEARS = env_int("LMS_DATA_RETENTION_YEARS", 5)
 
+    # The page `/` sends logged-in users to (their Beranda).
+    LMS_HOME_ENDPOINT = "learning.home"
+
     # Yearly JP targets per employee type (PP 11/2017 jo. PP 17/2020 Pasal 203(4); PP 49/2018 Pasal 40(1)).
     JP_TARGET_PNS = env_int("LMS_JP_TARGET_PNS", 20)
     JP_TARGET_PPPK = env_int("LMS_JP_TARGET_PPPK", 20)

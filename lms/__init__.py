@@ -107,12 +107,17 @@ def register_blueprints(app: Flask) -> None:
 
     from lms.accounts.views import admin, auth
     from lms.content.views import content
+    from lms.learning.views import learning
     from lms.navigation import init_navigation, register_nav
     from lms.pages import core
+    from lms.quizzes.views import quizzes
 
     init_navigation(app)
-    for blueprint in (core, auth, admin, content):
+    for blueprint in (core, auth, admin, content, learning, quizzes):
         app.register_blueprint(blueprint)
+    register_nav(app, "learning.home", _l("Beranda"), None, order=10)
+    register_nav(app, "learning.catalogue", _l("Katalog"), None, order=20)
+    register_nav(app, "learning.history", _l("Riwayat"), None, order=30)
     register_nav(app, "content.modules", _l("Modul"), ("pelatih", "admin"), order=60)
     register_nav(app, "admin.users", _l("Pengguna"), ("admin",), order=80)
     register_nav(app, "admin.audit", _l("Audit"), ("admin",), order=85)

@@ -1,0 +1,245 @@
+"""The learner's pages — Beranda, Katalog, module, lesson, completion, Riwayat — and the trainers' preview."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from lms.accounts.models import ADMIN, PELATIH
+from lms.content.models import Module
+from lms.database import mark_request_writes
+from lms.errors import NotFound
+from lms.extensions import db
+from lms.learning import queries, services
+from lms.learning.links import completion_links
+from lms.learning.requirements import completion_rule, next_step_url, requirement_statuses
+from lms.security import role_required
+
+learning = Blueprint("learning", __name__)
+
+
+def _check_hidden(module: Module) -> None:
+    """A hidden (unpublished or archived) module stays open to learners who started it; others get 404."""
+    if not module.is_visible and not queries.can_view_module(module, current_user.id):
+        raise NotFound("Modul tidak ditemukan.")
+
+
+LEVEL_LABELS = {"dasar": _l("Dasar"), "menengah": _l("Menengah"), "lanjut": _l("Lanjut")}
+
+
+@learning.app_template_global()
+def level_label(level: str | None) -> str:
+    return str(LEVEL_LABELS.get(level or "", level or ""))
+
+
+@learning.app_template_filter("minutes")
+def minutes_filter(value: int | None) -> str:
+    """45 → "45 menit"; 90 → "1 jam 30 menit"."""
+    total = int(value or 0)
+    hours, minutes = divmod(total, 60)
+    if hours and minutes:
+        return _("%(h)s jam %(m)s menit", h=hours, m=minutes)
+    if hours:
+        return _("%(h)s jam", h=hours)
+    return _("%(m)s menit", m=minutes)
+
+
+def _page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@learning.route("/beranda")
+@login_required
+def home():
+    """Lanjutkan belajar, modules in progress and completed, JP this year against her target."""
+    user_id = current_user.id
+    enrolments = queries.enrolments_with_modules(user_id)
+    completions = queries.completions_with_modules(user_id)
+    completed_ids = {c.module_id for c in completions}
+    in_progress = [e for e in enrolments if e.module_id not in completed_ids]
+    progress = queries.progress_by_module(user_id, [e.module_id for e in in_progress])
+    resume = None
+    if in_progress:
+        current = in_progress[0]
+        lessons = queries.lessons_with_progress(current.module_id, user_id)
+        target = queries.next_lesson(lessons, current.last_lesson_id)
+        if target is not None:
+            resume = {
+                "module": current.module,
+                "url": url_for("learning.lesson", slug=current.module.slug, lesson_slug=target.slug),
+                "title": target.title,
+                "label": _("Lanjutkan belajar"),
+            }
+        else:
+            step = next_step_url(requirement_statuses(user_id, current.module))
+            resume = {
+                "module": current.module,
+                "url": step[0] if step else url_for("learning.module", slug=current.module.slug),
+                "title": step[1] if step else current.module.title,
+                "label": _("Lanjutkan belajar"),
+            }
+    return render_template(
+        "learning/home.html",
+        resume=resume,
+        in_progress=in_progress,
+        progress=progress,
+        completions=completions,
+        jp=queries.jp_summary(current_user, completions),
+    )
+
+
+@learning.route("/katalog")
+@login_required
+def catalogue():
+    q = " ".join(request.args.get("q", "").split())[:100]
+    category = request.args.get("kategori", "").strip()[:100]
+    level = request.args.get("tingkat", "").strip()
+    if level not in queries.LEVELS:
+        level = ""
+    page = queries.catalogue(q, category, level, _page_number())
+    progress, started, completed = queries.statuses_for(current_user.id, [m.id for m in page.items])
+    return render_template(
+        "learning/catalogue.html",
+        page=page,
+        q=q,
+        category=category,
+        level=level,
+        categories=queries.catalogue_categories(),
+        levels=queries.LEVELS,
+        progress=progress,
+        started=started,
+        completed=completed,
+    )
+
+
+def _module_page(module: Module, user_id: int | None, *, preview: bool):
+    lessons = queries.lessons_with_progress(module.id, user_id)
+    progress = queries.progress_of(lessons)
+    statuses = requirement_statuses(user_id, module)
+    enrolment = queries.enrolment_of(user_id, module.id) if user_id else None
+    completion = queries.completion_of(user_id, module.id) if user_id else None
+    resume = queries.next_lesson(lessons, enrolment.last_lesson_id if enrolment else None)
+    return render_template(
+        "learning/module.html",
+        module=module,
+        lessons=lessons,
+        progress=progress,
+        statuses=statuses,
+        rule=completion_rule(len(lessons), statuses),
+        enrolment=enrolment,
+        completion=completion,
+        links=completion_links([completion]) if completion else {},
+        resume=resume,
+        next_step=None if preview else next_step_url(statuses),
+        preview=preview,
+    )
+
+
+@learning.route("/modul/<slug>")
+@login_required
+def module(slug: str):
+    """Overview, lessons done or not, progress, the quiz state and the completion rule in plain words."""
+    module = queries.module_for_learner(slug, current_user.id)
+    return _module_page(module, current_user.id, preview=False)
+
+
+@learning.route("/modul/<slug>/pelajaran/<lesson_slug>")
+@login_required
+def lesson(slug: str, lesson_slug: str):
+    """A lesson as rendered at sync. Opening it enrols her and remembers it for "Lanjutkan belajar"."""
+    mark_request_writes()
+    lesson, module = queries.lesson_in_module(slug, lesson_slug)
+    _check_hidden(module)
+    lessons = queries.lessons_with_progress(module.id, current_user.id)
+    services.open_lesson(current_user.id, module, lesson)
+    page = _render_lesson(module, lesson, lessons, preview=False)
+    db.session.commit()
+    return page
+
+
+def _render_lesson(module: Module, lesson, lessons, *, preview: bool) -> str:
+    index = next(i for i, row in enumerate(lessons) if row.id == lesson.id)
+    return render_template(
+        "learning/lesson.html",
+        module=module,
+        lesson=lesson,
+        lessons=lessons,
+        number=index + 1,
+        is_done=lessons[index].is_done,
+        previous=lessons[index - 1] if index > 0 else None,
+        following=lessons[index + 1] if index + 1 < len(lessons) else None,
+        progress=queries.progress_of(lessons),
+        preview=preview,
+    )
+
+
+@learning.route("/modul/<slug>/pelajaran/<lesson_slug>/selesai", methods=["POST"])
+@login_required
+def complete_lesson(slug: str, lesson_slug: str):
+    """ "Tandai selesai": saved at once; then on to the next unfinished lesson, the quiz, or the completion."""
+    lesson, module = queries.lesson_in_module(slug, lesson_slug)
+    _check_hidden(module)
+    completion = services.complete_lesson(current_user.id, module, lesson)
+    lessons = queries.lessons_with_progress(module.id, current_user.id)
+    target = queries.next_lesson(lessons, lesson.id)
+    step = None if target or completion else next_step_url(requirement_statuses(current_user.id, module))
+    db.session.commit()
+    if completion is not None:
+        flash(_("Selamat! Anda telah menyelesaikan modul ini."), "success")
+        return redirect(url_for("learning.completed", slug=slug))
+    flash(_("Pelajaran ditandai selesai."), "success")
+    if target is not None:
+        return redirect(url_for("learning.lesson", slug=slug, lesson_slug=target.slug))
+    return redirect(step[0] if step else url_for("learning.module", slug=slug))
+
+
+@learning.route("/modul/<slug>/selesai")
+@login_required
+def completed(slug: str):
+    module = queries.module_for_learner(slug, current_user.id)
+    completion = queries.completion_of(current_user.id, module.id)
+    if completion is None:
+        return redirect(url_for("learning.module", slug=slug))
+    jp = queries.jp_summary(current_user, queries.completions_with_modules(current_user.id))
+    return render_template(
+        "learning/completed.html",
+        module=module,
+        completion=completion,
+        jp=jp,
+        links=completion_links([completion]),
+    )
+
+
+@learning.route("/riwayat")
+@login_required
+def history():
+    """Completed modules with dates, scores and JP, by year."""
+    completions = queries.completions_with_modules(current_user.id)
+    return render_template(
+        "learning/history.html",
+        years=queries.completions_by_year(completions),
+        links=completion_links(completions),
+        jp=queries.jp_summary(current_user, completions),
+    )
+
+
+# --- trainers' preview: any module, exactly as a learner sees it, recording nothing ---------------
+
+
+@learning.route("/pelatih/pratinjau/<slug>")
+@role_required(PELATIH, ADMIN)
+def preview_module(slug: str):
+    return _module_page(queries.module_by_slug(slug), None, preview=True)
+
+
+@learning.route("/pelatih/pratinjau/<slug>/pelajaran/<lesson_slug>")
+@role_required(PELATIH, ADMIN)
+def preview_lesson(slug: str, lesson_slug: str):
+    lesson, module = queries.lesson_in_module(slug, lesson_slug)
+    lessons = queries.lessons_with_progress(module.id, None)
+    return _render_lesson(module, lesson, lessons, preview=True)
