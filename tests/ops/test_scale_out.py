@@ -1,0 +1,108 @@
+"""Two app servers, one PostgreSQL and one Redis: a session, the progress and the login limit are shared.
+
+Nothing is kept on an app server's disk or memory between requests: a learner can log in on one server,
+go on on the other, and a password guesser cannot double their tries by spreading them over both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from bench.servers import Gunicorn
+from lms.extensions import db
+from tests.conftest import TEST_PASSWORD, create_user
+from tests.ops.conftest import dispose, make_app
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
+
+LIMIT_PER_NIP = 4
+
+
+def csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def login(http: requests.Session, base: str, nip: str, password: str) -> requests.Response:
+    token = csrf(http.get(f"{base}/login").text)
+    return http.post(
+        f"{base}/login", data={"csrf_token": token, "nip": nip, "password": password}, allow_redirects=False
+    )
+
+
+@pytest.fixture
+def redis_db(redis_url) -> Iterator[str]:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    yield redis_url
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def two_servers(throwaway_pg, redis_db, tmp_path) -> Iterator[tuple[Gunicorn, Gunicorn, str]]:
+    """Two gunicorn processes on their own ports with the same SECRET_KEY, database and Redis."""
+    app = make_app(throwaway_pg)
+    with app.app_context():
+        nip = create_user(name="Sri Rahayu Skala").nip
+        db.session.remove()
+    dispose(app)
+    env = {
+        "LMS_ENV": "development",
+        "SECRET_KEY": "scale-out-test-secret-key-shared-by-both-servers",
+        "DATABASE_URL": throwaway_pg,
+        "RATELIMIT_STORAGE_URI": redis_db,
+        "LMS_LOGIN_LIMIT_PER_NIP": f"{LIMIT_PER_NIP} per 15 minutes",
+        "LMS_LOGIN_LIMIT_PER_IP": "1000 per 15 minutes",
+    }
+    servers = []
+    try:
+        for name in ("a", "b"):
+            log = (tmp_path / f"gunicorn-{name}.log").open("w")
+            servers.append(Gunicorn(workers=1, env=env, log=log).start())
+        yield servers[0], servers[1], nip
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def test_log_in_on_one_server_and_continue_on_the_other(two_servers):
+    a, b, nip = two_servers
+    assert a.port != b.port
+    http = requests.Session()  # cookies are per host, not per port: both servers see the same session
+    response = login(http, a.url, nip, TEST_PASSWORD)
+    assert response.status_code == 302, response.text[:300]
+
+    profile = http.get(f"{b.url}/akun", allow_redirects=False)
+    assert profile.status_code == 200
+    assert "Sri Rahayu Skala" in profile.text
+
+    # A change made through B (the language, kept on the account) is what A shows next.
+    token = csrf(profile.text)
+    changed = http.post(
+        f"{b.url}/bahasa", data={"csrf_token": token, "lang": "en", "next": "/akun"}, allow_redirects=False
+    )
+    assert changed.status_code == 302
+    assert '<html lang="en">' in http.get(f"{a.url}/akun").text
+
+
+def test_the_login_limit_is_shared_by_both_servers(two_servers, redis_db):
+    import redis
+
+    a, b, nip = two_servers
+    http = requests.Session()
+    for attempt in range(LIMIT_PER_NIP):
+        server = (a, b)[attempt % 2]  # spread over both: each server alone saw only half of them
+        assert login(http, server.url, nip, "Salah-Sandi-123").status_code == 200
+    for server in (a, b):
+        refused = login(http, server.url, nip, TEST_PASSWORD)
+        assert refused.status_code == 429, (server.url, refused.status_code)
+        assert "Terlalu banyak percobaan" in refused.text
+    assert any(b"login-nip" in key for key in redis.Redis.from_url(redis_db).keys("*"))
