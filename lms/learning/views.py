@@ -26,7 +26,7 @@ def _check_hidden(module: Module) -> None:
         raise NotFound("Modul tidak ditemukan.")
 
 
-LEVEL_LABELS = {"dasar": _l("Dasar"), "menengah": _l("Menengah"), "lanjut": _l("Lanjut")}
+LEVEL_LABELS = {"dasar": _l("Dasar"), "menengah": _l("Menengah"), "lanjut": _l("Lanjutan")}
 
 
 @learning.app_template_global()
