@@ -71,8 +71,11 @@ def next_step_url(statuses: list[RequirementStatus]) -> tuple[str, str] | None:
 
 def completion_rule(lesson_count: int, statuses: list[RequirementStatus]) -> str:
     """The rule in plain words: "Selesaikan 5 pelajaran dan lulus kuis dengan nilai minimal 70."."""
-    parts = [ngettext("Selesaikan %(num)d pelajaran", "Selesaikan %(num)d pelajaran", lesson_count)]
+    parts = []
+    if lesson_count:
+        parts.append(ngettext("Selesaikan %(num)d pelajaran", "Selesaikan %(num)d pelajaran", lesson_count))
     parts.extend(str(status.rule) for status in statuses)
-    if len(parts) == 1:
-        return parts[0] + "."
-    return ", ".join(parts[:-1]) + " " + str(_l("dan")) + " " + parts[-1] + "."
+    if not parts:
+        return ""
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " " + str(_l("dan")) + " " + parts[-1]
+    return text[0].upper() + text[1:] + "."

@@ -136,6 +136,10 @@ def _module_page(module: Module, user_id: int | None, *, preview: bool):
         links=completion_links([completion]) if completion else {},
         resume=resume,
         next_step=None if preview else next_step_url(statuses),
+        can_finish=not preview
+        and completion is None
+        and progress.is_all_done
+        and all(status.is_met for status in statuses),
         preview=preview,
     )
 
@@ -196,6 +200,23 @@ def complete_lesson(slug: str, lesson_slug: str):
     if target is not None:
         return redirect(url_for("learning.lesson", slug=slug, lesson_slug=target.slug))
     return redirect(step[0] if step else url_for("learning.module", slug=slug))
+
+
+@learning.route("/modul/<slug>/selesai", methods=["POST"])
+@login_required
+def finish(slug: str):
+    """Record the completion when everything is done but nothing triggered it (a lesson she had not done
+    was removed from the module after she passed the quiz): the module page offers this button then."""
+    module = queries.module_for_learner(slug, current_user.id)
+    completion = services.try_complete(current_user.id, module)
+    db.session.commit()
+    if completion is not None:
+        flash(_("Selamat! Anda telah menyelesaikan modul ini."), "success")
+        return redirect(url_for("learning.completed", slug=slug))
+    if queries.completion_of(current_user.id, module.id) is not None:
+        return redirect(url_for("learning.completed", slug=slug))
+    flash(_("Modul ini belum selesai. Periksa syarat selesai di bawah."), "error")
+    return redirect(url_for("learning.module", slug=slug))
 
 
 @learning.route("/modul/<slug>/selesai")

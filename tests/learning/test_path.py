@@ -493,3 +493,39 @@ def test_learning_never_imports_quizzes_or_certificates():
     for path in Path(lms.learning.__file__).parent.glob("*.py"):
         source = path.read_text()
         assert "lms.quizzes" not in source and "lms.certificates" not in source, path.name
+
+
+def test_finish_button_when_an_edit_left_nothing_to_do(login_as, db, tmp_path, received):
+    """She passed the quiz and did two lessons; the trainer removed the third: one click completes it."""
+    root = tmp_path / "content"
+    module = make_module(root, "dasar-digital")
+    b, _ = login_as("peserta")
+    send_answers(b, start_quiz(b, "dasar-digital"), answers_for(module))
+    mark_done(b, "dasar-digital", "pengantar")
+    mark_done(b, "dasar-digital", "inti")
+    assert "Selesaikan modul" not in text_of(b.get("/modul/dasar-digital"))
+    response = b.post_form("/modul/dasar-digital", {}, action="/modul/dasar-digital/selesai")
+    assert response.headers["Location"].endswith("/modul/dasar-digital")
+    assert "Modul ini belum selesai." in text_of(b.get("/modul/dasar-digital"))
+
+    make_module(root, "dasar-digital", lessons=(lesson_file(1, "pengantar", "A"), lesson_file(2, "inti", "B")))
+    page = text_of(b.get("/modul/dasar-digital"))
+    assert "Selesaikan 2 pelajaran dan lulus kuis" in page and "Selesaikan modul</button>" in page
+    response = b.post_form("/modul/dasar-digital", {}, action="/modul/dasar-digital/selesai")
+    assert response.headers["Location"].endswith("/modul/dasar-digital/selesai")
+    completion = db.session.scalar(select(Completion))
+    assert (completion.score, completion.module_version) == (100, 2) and len(received) == 1
+    assert "Selesaikan modul</button>" not in text_of(b.get("/modul/dasar-digital"))
+    again = b.post_form("/modul/dasar-digital", {}, action="/modul/dasar-digital/selesai")
+    assert again.headers["Location"].endswith("/modul/dasar-digital/selesai") and len(received) == 1
+
+
+def test_pages_in_english(login_as, module):
+    b, _ = login_as("peserta")
+    assert b.post_form("/beranda", {"lang": "en", "next": "/beranda"}, action="/bahasa").status_code == 302
+    page = text_of(b.get("/modul/dasar-digital"))
+    assert "Complete 3 lessons and pass the quiz with a score of at least 70." in page
+    assert "Start learning" in page
+    assert "Mark as done" in text_of(b.get(lesson_url("dasar-digital", "pengantar")))
+    assert "Continue learning" in text_of(b.get("/beranda"))
+    assert "Level: Basic" in text_of(b.get("/katalog"))
