@@ -94,6 +94,10 @@ class Config:
     MAX_CONTENT_LENGTH = env_int("LMS_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
     HSTS = False
 
+    # Behind a reverse proxy (nginx): how many proxies in front of the app set X-Forwarded-For/-Proto/-Host.
+    # 0 (the default) trusts no such header, so a client cannot fake its address to dodge the login limit.
+    PROXY_FIX = env_int("LMS_PROXY_FIX", 0)
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"

@@ -17,6 +17,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     """The app factory: configuration, extensions, blueprints, error handlers, commands. No I/O."""
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
     load_config(app, config)
+    register_proxy_fix(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -52,6 +53,16 @@ def check_config(app: Flask) -> None:
     elif not secret:
         # Development without a configured key: sessions last until restart, which is fine locally.
         app.config["SECRET_KEY"] = secrets.token_urlsafe(48)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-* from LMS_PROXY_FIX proxies (nginx in front), so the client address, the scheme
+    (https) and the host are the real ones: for the login limit per IP, secure cookies and external URLs."""
+    hops = int(app.config.get("PROXY_FIX") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:

@@ -15,6 +15,7 @@ import requests
 from bench.servers import Gunicorn
 from lms.extensions import db
 from tests.conftest import TEST_PASSWORD, create_user
+from tests.learning.helpers import make_module
 from tests.ops.conftest import dispose, make_app
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
@@ -51,6 +52,7 @@ def two_servers(throwaway_pg, redis_db, tmp_path) -> Iterator[tuple[Gunicorn, Gu
     """Two gunicorn processes on their own ports with the same SECRET_KEY, database and Redis."""
     app = make_app(throwaway_pg)
     with app.app_context():
+        make_module(tmp_path / "content", "dasar-digital")  # three lessons
         nip = create_user(name="Sri Rahayu Skala").nip
         db.session.remove()
     dispose(app)
@@ -84,13 +86,20 @@ def test_log_in_on_one_server_and_continue_on_the_other(two_servers):
     assert profile.status_code == 200
     assert "Sri Rahayu Skala" in profile.text
 
-    # A change made through B (the language, kept on the account) is what A shows next.
-    token = csrf(profile.text)
-    changed = http.post(
-        f"{b.url}/bahasa", data={"csrf_token": token, "lang": "en", "next": "/akun"}, allow_redirects=False
-    )
-    assert changed.status_code == 302
-    assert '<html lang="en">' in http.get(f"{a.url}/akun").text
+    # A lesson marked done on A is progress on B; one marked done on B is progress on A.
+    lesson = "/modul/dasar-digital/pelajaran/pengantar"
+    token = csrf(http.get(f"{a.url}{lesson}").text)
+    done = http.post(f"{a.url}{lesson}/selesai", data={"csrf_token": token}, allow_redirects=False)
+    assert done.status_code == 302
+    assert "1 dari 3 pelajaran selesai" in http.get(f"{b.url}/modul/dasar-digital").text
+
+    lesson = "/modul/dasar-digital/pelajaran/inti"
+    token = csrf(http.get(f"{b.url}{lesson}").text)
+    done = http.post(f"{b.url}{lesson}/selesai", data={"csrf_token": token}, allow_redirects=False)
+    assert done.status_code == 302
+    assert "2 dari 3 pelajaran selesai" in http.get(f"{a.url}/modul/dasar-digital").text
+    # "Lanjutkan belajar" on A points at the lesson after the one she finished on B.
+    assert "/modul/dasar-digital/pelajaran/penutup" in http.get(f"{a.url}/beranda").text
 
 
 def test_the_login_limit_is_shared_by_both_servers(two_servers, redis_db):
