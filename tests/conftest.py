@@ -13,7 +13,6 @@ from itertools import count
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
 from werkzeug.security import generate_password_hash
 
 from config import TestingConfig
@@ -129,19 +128,22 @@ def _run_pg(url: str, statement: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clean_state(request, app) -> Iterator[None]:
-    """Every test starts from empty tables and fresh rate limits."""
+def _clean_state(request) -> Iterator[None]:
+    """Every test starts from empty tables and fresh rate limits; a test without the app has nothing to clean.
+
+    DELETE in dependency order rather than TRUNCATE: on PostgreSQL a TRUNCATE of every table costs
+    ~0.4 s, twenty times a DELETE of the few rows a test writes.
+    """
+    app = request.getfixturevalue("app") if "app" in request.fixturenames else None
     yield
+    if app is None:
+        return
     with app.app_context():
         _db.session.rollback()
         _db.session.remove()
-        tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
         with _db.engine.begin() as conn:
-            if _db.engine.dialect.name == "postgresql":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for name in tables:
-                    conn.execute(text(f'DELETE FROM "{name}"'))
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
     limiter.reset()
 
 
