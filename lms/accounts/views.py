@@ -119,7 +119,8 @@ def change_password():
         else:
             user = current_user._get_current_object()
             db.session.commit()
-            login_user(user)  # re-issue this session with the new session version
+            # Re-issue this session (and the "Ingat saya" cookie, if any) with the new session version.
+            login_user(user, remember=current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies)
             flash(_("Kata sandi berhasil diganti."), "success")
             return redirect(url_for("core.index"))
     return render_template("accounts/change_password.html", form=form, forced=forced)

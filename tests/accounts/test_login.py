@@ -269,6 +269,23 @@ def test_deactivation_ends_every_session(app, two_sessions, user, admin):
 # --- changing the password -----------------------------------------------------------------------
 
 
+def test_password_change_keeps_remember_me_working_on_this_device_only(app, browser, user):
+    browser.post_form("/login", {"nip": user.nip, "password": TEST_PASSWORD, "remember": "y"})
+    old_cookie = browser.client.get_cookie("lentera_remember").value
+    browser.post_form(
+        "/akun/kata-sandi",
+        {"current_password": TEST_PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    new_cookie = browser.client.get_cookie("lentera_remember").value
+    assert new_cookie != old_cookie
+    reopened = app.test_client()  # this browser, closed and opened again
+    reopened.set_cookie("lentera_remember", new_cookie)
+    assert reopened.get("/akun").status_code == 200
+    elsewhere = app.test_client()  # a remember cookie from before the change
+    elsewhere.set_cookie("lentera_remember", old_cookie)
+    assert is_login_redirect(elsewhere.get("/akun"))
+
+
 def test_password_change_needs_the_current_password(browser, user):
     browser.login(user.nip)
     response = browser.post_form(
