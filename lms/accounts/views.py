@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -146,6 +147,13 @@ def my_data():
 # --- admin -------------------------------------------------------------------------------------
 
 
+def _shown_once(page: str) -> Response:
+    """A page showing one-time codes: kept in no cache, not even the browser's (shared office PCs)."""
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _opd_choices() -> list[tuple[int, str]]:
     return [(0, _("— belum ditentukan —"))] + [(o.id, o.name) for o in queries.list_opds()]
 
@@ -189,7 +197,7 @@ def create_user():
             flash(exc.message, "error")
         else:
             db.session.commit()
-            return render_template("admin/code_issued.html", user=user, issued=issued, reset=False)
+            return _shown_once(render_template("admin/code_issued.html", user=user, issued=issued, reset=False))
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -252,7 +260,7 @@ def reset_password(user_id: int):
         abort(400)
     issued = services.reset_password(user, actor=current_user)
     db.session.commit()
-    return render_template("admin/code_issued.html", user=user, issued=issued, reset=True)
+    return _shown_once(render_template("admin/code_issued.html", user=user, issued=issued, reset=True))
 
 
 @admin.route("/impor", methods=["GET", "POST"])
@@ -287,7 +295,7 @@ def confirm_import():
         return render_template("admin/import.html", form=ImportForm(), preview=preview, confirm=ConfirmImportForm())
     issued = csv_import.import_rows(preview.rows, actor=current_user)
     db.session.commit()
-    return render_template("admin/import_done.html", issued=issued, form=PostForm())
+    return _shown_once(render_template("admin/import_done.html", issued=issued, form=PostForm()))
 
 
 @admin.route("/impor/kode-aktivasi.csv", methods=["POST"])

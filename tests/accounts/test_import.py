@@ -215,7 +215,7 @@ def test_web_import_upload_preview_confirm_codes_and_download(app, db, admin):
     assert done.status_code == 200
     assert "3 akun diimpor" in text(done)
     assert "hanya ditampilkan sekali" in text(done)
-    assert done.headers["Cache-Control"].startswith("private")
+    assert done.headers["Cache-Control"] == "no-store"
 
     users = {u.nip: u for u in db.session.scalars(select(User).where(User.nip.in_(GOOD_NIPS)))}
     assert set(users) == set(GOOD_NIPS)
