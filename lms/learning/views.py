@@ -73,7 +73,6 @@ def home():
                 "module": current.module,
                 "url": url_for("learning.lesson", slug=current.module.slug, lesson_slug=target.slug),
                 "title": target.title,
-                "label": _("Lanjutkan belajar"),
             }
         else:
             step = next_step_url(requirement_statuses(user_id, current.module))
@@ -81,7 +80,6 @@ def home():
                 "module": current.module,
                 "url": step[0] if step else url_for("learning.module", slug=current.module.slug),
                 "title": step[1] if step else current.module.title,
-                "label": _("Lanjutkan belajar"),
             }
     return render_template(
         "learning/home.html",
