@@ -66,3 +66,11 @@ bench-content: install-dev
 
 bench-certs: install-dev
 	$(PY) -m bench.bench_certs
+
+## Load test on SQLite and PostgreSQL (Locust + wrk against gunicorn; ~6 minutes). BENCH_ARGS="--help" lists options.
+bench: install-dev
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then echo "bench: installing wrk (Debian package)"; \
+	    apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; \
+	  else echo "bench: wrk is missing; install it with: sudo apt-get install wrk"; exit 1; fi; }
+	$(PY) -m bench.bench_load $(BENCH_ARGS)

@@ -1,0 +1,148 @@
+"""The learners' mixed workload for `make bench` (Locust, headless).
+
+Each simulated ASN logs in once with her own NIP, then: Beranda 10 %, open a lesson 60 %, mark a lesson
+done 15 %, save or submit a quiz 10 %, download a certificate 5 % (when certificates exist). Every
+"mark done" and quiz submission answered 2xx/3xx is written to BENCH_ACKS at the end, so the benchmark
+can check that each one is in the database.
+
+Configured by environment: BENCH_PLAN (the seed's plan, JSON), BENCH_ACKS (output), BENCH_THINK_MIN and
+BENCH_THINK_MAX (seconds between a learner's requests).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+import threading
+
+from locust import FastHttpUser, between, events, task
+from locust.exception import StopUser
+
+PLAN = json.loads(open(os.environ["BENCH_PLAN"], encoding="utf-8").read())
+ACKS_PATH = os.environ["BENCH_ACKS"]
+THINK = (float(os.environ.get("BENCH_THINK_MIN", "1")), float(os.environ.get("BENCH_THINK_MAX", "3")))
+MODULES: dict[str, list[str]] = PLAN["modules"]
+QUIZ_MODULES: list[str] = PLAN["quiz_modules"]
+HAS_CERTIFICATES = bool(PLAN.get("certificate_paths"))
+
+_nips = list(PLAN["nips"])
+random.Random(7).shuffle(_nips)
+_next_nip = itertools.cycle(_nips).__next__
+_lock = threading.Lock()
+ACKS: dict[str, list] = {"lessons_done": [], "quiz_submissions": [], "certificates": 0}
+
+CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+CHOICE = re.compile(r'type="(?:radio|checkbox)" id="[^"]*" name="(q-[^"]+)" value="([^"]+)"')
+TEXT = re.compile(r'type="text" id="[^"]*" name="(q-[^"]+)"')
+ATTEMPT = re.compile(r"/kuis/percobaan/(\d+)")
+
+
+class Learner(FastHttpUser):
+    wait_time = between(*THINK)
+
+    def on_start(self) -> None:
+        with _lock:
+            self.nip = _next_nip()
+        page = self.client.get("/login", name="login page")
+        token = CSRF.search(page.text or "")
+        if not token:
+            raise StopUser()
+        response = self.client.post(
+            "/login",
+            data={"csrf_token": token.group(1), "nip": self.nip, "password": PLAN["password"]},
+            name="login",
+            allow_redirects=False,
+        )
+        if response.status_code != 302:
+            raise StopUser()
+        home = self.client.get("/beranda", name="beranda")
+        self.token = CSRF.search(home.text or "").group(1)
+        self.pick_module()
+        self.attempt: tuple[str, int] | None = None
+
+    def pick_module(self) -> None:
+        self.module = random.choice(list(MODULES))
+        self.position = 0
+
+    def current_lesson(self) -> str:
+        lessons = MODULES[self.module]
+        return lessons[self.position % len(lessons)]
+
+    @task(10)
+    def beranda(self) -> None:
+        self.client.get("/beranda", name="beranda")
+
+    @task(60)
+    def open_lesson(self) -> None:
+        # Mostly the lesson she is on, sometimes back or forward, now and then another module.
+        if random.random() < 0.05:
+            self.pick_module()
+        else:
+            self.position += random.choice((0, 0, 1, -1))
+        self.position = max(0, self.position)
+        self.client.get(f"/modul/{self.module}/pelajaran/{self.current_lesson()}", name="lesson")
+
+    @task(15)
+    def mark_done(self) -> None:
+        lesson = self.current_lesson()
+        response = self.client.post(
+            f"/modul/{self.module}/pelajaran/{lesson}/selesai",
+            data={"csrf_token": self.token},
+            name="mark done",
+            allow_redirects=False,
+        )
+        if 200 <= response.status_code < 400:
+            with _lock:
+                ACKS["lessons_done"].append([self.nip, self.module, lesson])
+        self.position += 1
+
+    @task(10)
+    def quiz(self) -> None:
+        if self.attempt is None:
+            slug = random.choice(QUIZ_MODULES)
+            response = self.client.post(
+                f"/modul/{slug}/kuis/mulai", data={"csrf_token": self.token}, name="quiz start", allow_redirects=False
+            )
+            match = ATTEMPT.search(response.headers.get("Location", "") or "")
+            if response.status_code != 302 or not match:
+                return
+            self.attempt = (slug, int(match.group(1)))
+        slug, attempt_id = self.attempt
+        page = self.client.get(f"/kuis/percobaan/{attempt_id}", name="quiz page")
+        html = page.text or ""
+        answers: dict[str, str] = {}
+        for name, value in CHOICE.findall(html):
+            answers.setdefault(name, value)
+        for name in TEXT.findall(html):
+            answers[name] = "jawaban"
+        action = "submit" if random.random() < 0.5 else "save"
+        response = self.client.post(
+            f"/kuis/percobaan/{attempt_id}",
+            data={"csrf_token": self.token, "action": action, **answers},
+            name=f"quiz {action}",
+            allow_redirects=False,
+        )
+        if action == "submit":
+            if 200 <= response.status_code < 400:
+                with _lock:
+                    ACKS["quiz_submissions"].append([self.nip, attempt_id])
+            self.attempt = None
+
+    if HAS_CERTIFICATES:
+
+        @task(5)
+        def certificate(self) -> None:
+            paths = PLAN["certificate_paths"].get(self.nip) or PLAN["certificate_paths"]["*"]
+            response = self.client.get(random.choice(paths), name="certificate PDF")
+            if response.status_code == 200:
+                with _lock:
+                    ACKS["certificates"] += 1
+
+
+@events.quitting.add_listener
+def _write_acks(environment, **_kwargs) -> None:
+    with open(ACKS_PATH, "w", encoding="utf-8") as out:
+        json.dump(ACKS, out)
