@@ -170,6 +170,18 @@ def users():
     )
 
 
+def _profile_fields(form: UserForm) -> dict:
+    """The profile part of the user form, as the services take it."""
+    return {
+        "name": form.name.data,
+        "email": form.email.data,
+        "opd": db.session.get(Opd, form.opd_id.data) if form.opd_id.data else None,
+        "unit_kerja": form.unit_kerja.data,
+        "jabatan": form.jabatan.data,
+        "pangkat_golongan": form.pangkat_golongan.data,
+    }
+
+
 @admin.route("/pengguna/baru", methods=["GET", "POST"])
 @role_required(ADMIN)
 def create_user():
@@ -180,15 +192,7 @@ def create_user():
     if form.validate_on_submit():
         try:
             user = services.create_user(
-                nip=form.nip.data,
-                name=form.name.data,
-                email=form.email.data,
-                opd=db.session.get(Opd, form.opd_id.data) if form.opd_id.data else None,
-                unit_kerja=form.unit_kerja.data,
-                jabatan=form.jabatan.data,
-                pangkat_golongan=form.pangkat_golongan.data,
-                roles=form.roles.data or [],
-                actor=current_user,
+                nip=form.nip.data, roles=form.roles.data or [], actor=current_user, **_profile_fields(form)
             )
             user.must_change_password = True
             issued = services.issue_code(user, "activation")
@@ -213,16 +217,7 @@ def edit_user(user_id: int):
     form.nip.data = user.nip  # the NIP identifies the account and is not edited here
     if form.validate_on_submit():
         try:
-            services.update_profile(
-                user,
-                actor=current_user,
-                name=form.name.data,
-                email=form.email.data,
-                opd=db.session.get(Opd, form.opd_id.data) if form.opd_id.data else None,
-                unit_kerja=form.unit_kerja.data,
-                jabatan=form.jabatan.data,
-                pangkat_golongan=form.pangkat_golongan.data,
-            )
+            services.update_profile(user, actor=current_user, **_profile_fields(form))
             services.set_roles(user, form.roles.data or [], actor=current_user)
         except ValidationError as exc:
             db.session.rollback()
