@@ -1,9 +1,9 @@
 """The learners' mixed workload for `make bench` (Locust, headless).
 
-Each simulated ASN logs in once with her own NIP, then: Beranda 10 %, open a lesson 60 %, mark a lesson
-done 15 %, save or submit a quiz 10 %, download a certificate 5 % (when certificates exist). Every
-"mark done" and quiz submission answered 2xx/3xx is written to BENCH_ACKS at the end, so the benchmark
-can check that each one is in the database.
+Each simulated ASN logs in once with her own NIP (during the ramp-up, timed apart), then: Beranda 10 %,
+open a lesson 60 %, mark a lesson done 15 %, save or submit a quiz 10 %, download a certificate 5 % (when
+certificates exist). Every "mark done" and quiz submission answered 2xx/3xx is written to BENCH_ACKS at
+the end, so the benchmark can check that each one is in the database.
 
 Configured by environment: BENCH_PLAN (the seed's plan, JSON), BENCH_ACKS (output), BENCH_THINK_MIN and
 BENCH_THINK_MAX (seconds between a learner's requests).
@@ -17,6 +17,7 @@ import os
 import random
 import re
 import threading
+import time
 
 from locust import FastHttpUser, between, events, task
 from locust.exception import StopUser
@@ -32,7 +33,16 @@ _nips = list(PLAN["nips"])
 random.Random(7).shuffle(_nips)
 _next_nip = itertools.cycle(_nips).__next__
 _lock = threading.Lock()
-ACKS: dict[str, list] = {"lessons_done": [], "quiz_submissions": [], "certificates": 0}
+ACKS: dict = {
+    "lessons_done": [],
+    "quiz_submissions": [],
+    "certificates": 0,
+    "login_ms": [],
+    "login_failures": 0,
+    # over the whole run, ramp-up included (Locust's own statistics are reset when every learner is in)
+    "requests": 0,
+    "failures": {},
+}
 
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 CHOICE = re.compile(r'type="(?:radio|checkbox)" id="[^"]*" name="(q-[^"]+)" value="([^"]+)"')
@@ -50,15 +60,19 @@ class Learner(FastHttpUser):
         token = CSRF.search(page.text or "")
         if not token:
             raise StopUser()
+        started = time.perf_counter()
         response = self.client.post(
             "/login",
             data={"csrf_token": token.group(1), "nip": self.nip, "password": PLAN["password"]},
             name="login",
             allow_redirects=False,
         )
+        with _lock:  # kept here too: the statistics are reset when every learner is in (--reset-stats)
+            ACKS["login_ms"].append((time.perf_counter() - started) * 1000)
+            ACKS["login_failures"] += response.status_code != 302
         if response.status_code != 302:
             raise StopUser()
-        home = self.client.get("/beranda", name="beranda")
+        home = self.client.get("/beranda", name="beranda after login")
         self.token = CSRF.search(home.text or "").group(1)
         self.pick_module()
         self.attempt: tuple[str, int] | None = None
@@ -140,6 +154,14 @@ class Learner(FastHttpUser):
             if response.status_code == 200:
                 with _lock:
                     ACKS["certificates"] += 1
+
+
+@events.request.add_listener
+def _count(name: str, exception: Exception | None = None, **_kwargs) -> None:
+    with _lock:
+        ACKS["requests"] += 1
+        if exception is not None:
+            ACKS["failures"][name] = ACKS["failures"].get(name, 0) + 1
 
 
 @events.quitting.add_listener

@@ -7,6 +7,7 @@ accounts take seconds; returns the plan the load generator follows (who logs in,
 from __future__ import annotations
 
 import random
+import shutil
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -78,6 +79,7 @@ def seed(
 
     sync_content(SHIPPED_CONTENT)
     generated = workdir / "generated-content"
+    shutil.rmtree(generated, ignore_errors=True)
     generate(generated, generated_modules, lessons=8, questions=10)
     sync_content(generated)
 

@@ -37,6 +37,24 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def memory_kib(pid: int) -> dict[str, int]:
+    """RSS, PSS (shared pages split between the processes sharing them) and USS (private) of one process."""
+    values = {"rss": 0, "pss": 0, "uss": 0}
+    try:
+        fields = {}
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            key, value = line.split(":", 1)
+            fields[key] = int(value.split()[0])
+        values = {
+            "rss": fields["Rss"],
+            "pss": fields["Pss"],
+            "uss": fields["Private_Clean"] + fields["Private_Dirty"],
+        }
+    except (OSError, KeyError, ValueError):
+        values["rss"] = rss_kib(pid)
+    return values
+
+
 def children(pid: int) -> list[int]:
     """The direct child processes of `pid` (gunicorn's workers, for its master)."""
     found: list[int] = []
@@ -81,7 +99,8 @@ class Gunicorn:
     @property
     def settings(self) -> str:
         threads = f" --threads {self.threads}" if self.worker_class == "gthread" else ""
-        return f"gunicorn -k {self.worker_class} -w {self.workers}{threads}"
+        extra = "".join(f" {arg}" for arg in self.extra_args)
+        return f"gunicorn -k {self.worker_class} -w {self.workers}{threads}{extra}"
 
     def command(self) -> list[str]:
         args = [sys.executable, "-m", "gunicorn", "-k", self.worker_class, "-w", str(self.workers)]
@@ -130,6 +149,14 @@ class Gunicorn:
 
     def workers_rss_kib(self) -> int:
         return sum(rss_kib(pid) for pid in self.worker_pids())
+
+    def workers_memory_kib(self) -> dict[str, int]:
+        """RSS, PSS and USS summed over the workers (the master is not counted)."""
+        total = {"rss": 0, "pss": 0, "uss": 0}
+        for pid in self.worker_pids():
+            for key, value in memory_kib(pid).items():
+                total[key] += value
+        return total
 
     def stop(self) -> None:
         if not self.process or self.process.poll() is not None:
