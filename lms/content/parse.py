@@ -17,6 +17,8 @@ from urllib.parse import unquote
 import yaml
 
 MAX_FILE_BYTES = 1024 * 1024
+#: libyaml's safe loader when PyYAML has it (several times faster), the pure-Python one otherwise.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MODULE_FILE = "module.md"
 QUIZ_FILE = "quiz.md"
 MEDIA_DIR = "media"
@@ -248,6 +250,17 @@ def _decode(data: bytes, display: str, errors: list[CheckError]) -> str | None:
     return text.removeprefix("\ufeff")
 
 
+def _load_yaml(text: str) -> tuple[Any, Any]:
+    """The YAML's node tree (for key lines) and its value. libyaml is fast; on an error the pure-Python
+    loader parses again, since its marks point at the line a trainer must fix."""
+    try:
+        return yaml.compose(text, Loader=_YAML_LOADER), yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506
+    except yaml.YAMLError:
+        if _YAML_LOADER is yaml.SafeLoader:
+            raise
+    return yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
+
+
 def _split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
@@ -276,8 +289,7 @@ def _read_front_matter(source: _Source, errors: list[CheckError]) -> bool:
     source.body_start = closing + 1
     yaml_text = "\n".join(lines[1:closing])
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(yaml_text)
+        node, data = _load_yaml(yaml_text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark is not None else 1

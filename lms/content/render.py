@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -113,6 +114,22 @@ def _rewrite_tag(match: re.Match[str], url_rewriter: Callable[[str], str] | None
     return f"<{tag}{rendered}>"
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One Markdown converter per thread, reset after each use: building one costs more than converting."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = markdown.Markdown(
+            extensions=list(MARKDOWN_EXTENSIONS),
+            extension_configs={"tables": {"use_align_attribute": True}},
+            output_format="html",
+        )
+        _local.converter = converter
+    return converter
+
+
 def render_markdown(text: str, *, url_rewriter: Callable[[str], str] | None = None) -> str:
     """Render trainer Markdown to HTML that is safe to insert into a page unescaped.
 
@@ -122,11 +139,10 @@ def render_markdown(text: str, *, url_rewriter: Callable[[str], str] | None = No
     maps each relative ``href``/``src`` (e.g. ``media/diagram.svg``) to the URL that serves it and is
     applied after sanitising. Template syntax such as ``{{ x }}`` stays literal text.
     """
-    converter = markdown.Markdown(
-        extensions=list(MARKDOWN_EXTENSIONS),
-        extension_configs={"tables": {"use_align_attribute": True}},
-        output_format="html",
-    )
-    unsafe = converter.convert(text)
+    converter = _converter()
+    try:
+        unsafe = converter.convert(text)
+    finally:
+        converter.reset()
     safe = nh3.clean(unsafe, **_CLEAN_OPTIONS)
     return _START_TAG.sub(lambda match: _rewrite_tag(match, url_rewriter), safe)
