@@ -109,3 +109,12 @@ def screenshot(page, viewport: str, name: str) -> Path:
     path = SHOTS / f"{viewport}-{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def visit(page, viewport: str, name: str) -> None:
+    """Check the page as it is now: nothing wider than the screen, axe-core, and a screenshot."""
+    page.wait_for_load_state()
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {viewport}"
+    screenshot(page, viewport, name)
+    check_accessibility(page, name)

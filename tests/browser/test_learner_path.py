@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms.content.models import Option, Question
 from lms.extensions import db as _db
-from tests.browser.conftest import check_accessibility, screenshot
+from tests.browser.conftest import visit
 from tests.conftest import TEST_PASSWORD, create_user
 from tests.learning.helpers import make_module
 
@@ -49,15 +49,6 @@ def log_in(page, base: str, nip: str) -> None:
 def log_out(page) -> None:
     page.get_by_role("button", name="Keluar").click()
     page.wait_for_load_state()
-
-
-def visit(page, viewport: str, name: str) -> None:
-    """Check the page as it is now: nothing wider than the screen, axe-core, and a screenshot."""
-    page.wait_for_load_state()
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {viewport}"
-    screenshot(page, viewport, name)
-    check_accessibility(page, name)
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
