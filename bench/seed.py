@@ -30,7 +30,9 @@ class Plan:
     modules: dict[str, list[str]]
     # modules whose quiz the workload takes (generated ones: unlimited attempts, known shape)
     quiz_modules: list[str]
-    certificate_codes: list[str] = field(default_factory=list)
+    # NIP → the URLs of her certificate PDFs; one public verification URL (empty: no certificates yet)
+    certificate_paths: dict[str, list[str]] = field(default_factory=dict)
+    verification_path: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -48,6 +50,31 @@ def _opd_file_names(count: int) -> list[str]:
     path = Path(__file__).resolve().parent.parent / "lms" / "accounts" / "data" / "opd-kota-semarang.txt"
     lines = path.read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")][:count]
+
+
+def issue_certificates() -> tuple[dict[str, list[str]], str | None]:
+    """Certificates for the seeded completions, when this build has them (issue 5); URLs by owner."""
+    from flask import current_app, url_for
+
+    from lms.accounts.models import User
+    from lms.extensions import db
+
+    if not {"certificates.download", "certificates.verify"} <= set(current_app.view_functions):
+        return {}, None
+    from lms.certificates.models import Certificate
+    from lms.certificates.services import issue_missing
+
+    issue_missing()
+    db.session.commit()
+    rows = db.session.execute(
+        select(User.nip, Certificate.id, Certificate.verification_code).join(User, Certificate.user_id == User.id)
+    ).all()
+    paths: dict[str, list[str]] = {}
+    with current_app.test_request_context():
+        for nip, certificate_id, _code in rows:
+            paths.setdefault(nip, []).append(url_for("certificates.download", certificate_id=certificate_id))
+        verification = url_for("certificates.verify", code=rows[0][2]) if rows else None
+    return paths, verification
 
 
 def sync_content(folder: Path) -> None:
@@ -153,12 +180,15 @@ def seed(
     db.session.execute(insert(Completion), completions)
     db.session.commit()
 
+    certificate_paths, verification_path = issue_certificates()
     slugs = {m.slug: [lesson.slug for lesson in lessons_by_module.get(m.id, [])] for m in modules}
     return Plan(
         password=BENCH_PASSWORD,
         nips=nips,
         modules={slug: lessons for slug, lessons in slugs.items() if lessons},
         quiz_modules=sorted(slug for slug in slugs if slug.startswith("modul-bench-")),
+        certificate_paths=certificate_paths,
+        verification_path=verification_path,
         counts={
             "users": len(nips),
             "opds": len(opd_ids),
@@ -167,5 +197,6 @@ def seed(
             "enrolments": len(enrolments),
             "lesson_progress": len(progress),
             "completions": len(completions),
+            "certificates": sum(len(paths) for paths in certificate_paths.values()),
         },
     )
