@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from babel.dates import format_date
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import Align
+from fpdf.fonts import FontFace
 
 from lms.accounts.nip import format_nip
 from lms.certificates.numbering import verification_url
@@ -604,4 +605,121 @@ def render_certificate_pdf(snapshot: CertificateSnapshot, settings: CertificateS
     _letterhead(pdf, snapshot, settings)
     _draw_middle(pdf, snapshot, top=44.5, bottom=FOOTER_TOP - 2)
     _footer(pdf, snapshot, settings)
+    return bytes(pdf.output())
+
+
+# ------------------------------------------------------------------------------------- JP recap
+
+
+@dataclass(frozen=True)
+class RecapLine:
+    completed_on: date
+    module_title: str
+    jp: int
+    certificate_number: str | None
+
+
+@dataclass(frozen=True)
+class JpRecap:
+    """A person's completed modules of one year, for the yearly JP recap."""
+
+    name: str
+    nip: str
+    opd: str | None
+    instansi: str
+    organiser: str
+    year: int
+    target: int
+    lines: tuple[RecapLine, ...]
+    printed_on: date
+
+    @property
+    def total(self) -> int:
+        return sum(line.jp for line in self.lines)
+
+
+def render_jp_recap_pdf(recap: JpRecap, settings: CertificateSettings) -> bytes:
+    """The yearly JP recap of one person: A4 portrait, every module completed that year with its JP,
+    the total against the target. Pure; characters the fonts lack are refused as for certificates."""
+    for label, text in (("Nama", recap.name), ("Judul modul", " ".join(line.module_title for line in recap.lines))):
+        bad = unprintable_characters(text)
+        if bad:
+            shown = ", ".join(f"{char} (U+{ord(char):04X})" for char in bad[:5])
+            raise ValidationError(
+                f"Rekap tidak dapat dibuat: {label} memuat karakter yang tidak dapat dicetak: {shown}."
+            )
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.set_margins(20, 18, 20)
+    pdf.set_creation_date(datetime(recap.printed_on.year, recap.printed_on.month, recap.printed_on.day, tzinfo=UTC))
+    pdf.set_title(f"Rekap JP {recap.year} {recap.nip}")
+    pdf.set_creator(settings.lms_name)
+    pdf.set_lang("id-ID")
+    for (family, style), filename in FONT_FILES.items():
+        pdf.add_font(family, style, FONT_DIR / filename)
+    pdf.add_page()
+    width = 170.0
+    pdf.set_text_color(*NAVY)
+    pdf.set_font("sans", "B", 11)
+    pdf.cell(width, 6, clean_text(recap.instansi).upper(), align=Align.C, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("sans", "B", 13)
+    pdf.cell(width, 7, clean_text(recap.organiser).upper(), align=Align.C, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_draw_color(*NAVY)
+    pdf.set_line_width(0.6)
+    pdf.line(20, pdf.get_y() + 2, 190, pdf.get_y() + 2)
+    pdf.ln(7)
+    pdf.set_font("serif", "B", 15)
+    pdf.cell(width, 8, f"REKAPITULASI JAM PELAJARAN TAHUN {recap.year}", align=Align.C, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_text_color(*INK)
+    for label, value in (
+        ("Nama", clean_text(recap.name)),
+        ("NIP", format_nip(recap.nip)),
+        ("Perangkat Daerah", clean_text(recap.opd) or "-"),
+    ):
+        pdf.set_font("sans", "", 10.5)
+        pdf.cell(40, 6, label)
+        pdf.cell(4, 6, ":")
+        pdf.set_font("sans", "B" if label != "Perangkat Daerah" else "", 10.5)
+        pdf.multi_cell(width - 44, 6, value, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("sans", "", 9.5)
+    pdf.set_draw_color(150, 160, 175)
+    pdf.set_line_width(0.2)
+    with pdf.table(
+        col_widths=(9, 31, 82, 10, 38),
+        text_align=("RIGHT", "LEFT", "LEFT", "RIGHT", "LEFT"),
+        line_height=5.5,
+        headings_style=FontFace(emphasis="BOLD", fill_color=(232, 237, 245)),
+    ) as table:
+        head = table.row()
+        for title in ("No.", "Tanggal selesai", "Modul", "JP", "Nomor sertifikat"):
+            head.cell(title)
+        for index, line in enumerate(recap.lines, start=1):
+            row = table.row()
+            row.cell(str(index))
+            row.cell(long_date(line.completed_on))
+            row.cell(clean_text(line.module_title))
+            row.cell(str(line.jp))
+            row.cell(line.certificate_number or "-")
+        if not recap.lines:
+            row = table.row()
+            row.cell("")
+            row.cell("Belum ada modul yang diselesaikan pada tahun ini.", colspan=4)
+    pdf.ln(4)
+    pdf.set_font("sans", "B", 11)
+    pdf.cell(width, 6, f"Jumlah: {jp_phrase(recap.total)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("sans", "", 10.5)
+    status = "tercapai" if recap.total >= recap.target else f"belum tercapai (kurang {recap.target - recap.total} JP)"
+    pdf.cell(width, 6, f"Target tahun {recap.year}: {recap.target} JP — {status}.", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("sans", "", 9)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(
+        width,
+        4.5,
+        f"Dicetak dari {settings.lms_name} pada {long_date(recap.printed_on)}. Setiap sertifikat dapat diverifikasi "
+        f"di {settings.public_url.rstrip('/')}/verifikasi/ dengan kode pada sertifikatnya.",
+        align=Align.L,
+    )
     return bytes(pdf.output())

@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,12 @@ from lms.certificates.pdf import (
     FONT_FILES,
     QR_VERIFICATION_NOTE,
     CertificateSettings,
+    JpRecap,
+    RecapLine,
     check_printable,
     qr_payload,
     render_certificate_pdf,
+    render_jp_recap_pdf,
 )
 from lms.errors import ValidationError
 from tests.certificates.helpers import CODE, PUBLIC_URL, make_settings, make_snapshot
@@ -230,3 +234,45 @@ def test_settings_from_the_app_config(app) -> None:
     assert settings.place == "Semarang"
     assert settings.signer_title == "Kepala BKPP Kota Semarang"
     assert settings.snapshot_defaults()["organiser"] == app.config["LMS_ORGANISER"]
+
+
+def recap(**overrides) -> JpRecap:
+    fields = {
+        "name": "Dewi Lestari",
+        "nip": "198102022005011002",
+        "opd": "Kecamatan Tembalang",
+        "instansi": "Pemerintah Kota Semarang",
+        "organiser": "BKPP Kota Semarang",
+        "year": 2026,
+        "target": 20,
+        "lines": (
+            RecapLine(date(2026, 3, 2), "Etika Digital", 8, "LMS/2026/000001"),
+            RecapLine(date(2026, 11, 28), "Literasi Digital bagi ASN", 4, None),
+        ),
+        "printed_on": date(2026, 11, 28),
+    }
+    return JpRecap(**{**fields, **overrides})
+
+
+def test_jp_recap_lists_the_year_and_its_total() -> None:
+    text = page_text(render_jp_recap_pdf(recap(), make_settings()))
+    for expected in (
+        "REKAPITULASI JAM PELAJARAN TAHUN 2026",
+        "Dewi Lestari",
+        "19810202 200501 1 002",
+        "Kecamatan Tembalang",
+        "2 Maret 2026",
+        "Etika Digital",
+        "LMS/2026/000001",
+        "Literasi Digital bagi ASN",
+        "Jumlah: 12 (dua belas) jam pelajaran",
+        "belum tercapai (kurang 8 JP)",
+    ):
+        assert expected in text, expected
+    assert "tercapai." in page_text(render_jp_recap_pdf(recap(target=12), make_settings()))
+    assert "Belum ada modul" in page_text(render_jp_recap_pdf(recap(lines=()), make_settings()))
+
+
+def test_jp_recap_refuses_unprintable_names() -> None:
+    with pytest.raises(ValidationError):
+        render_jp_recap_pdf(recap(name="ꦢꦺꦮꦶ"), make_settings())
