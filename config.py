@@ -54,6 +54,7 @@ class Config:
     LMS_CERT_SIGNER_TITLE = env_str("LMS_CERT_SIGNER_TITLE", "Kepala BKPP Kota Semarang")
     LMS_CERT_SIGNER_NAME = env_str("LMS_CERT_SIGNER_NAME")
     LMS_CERT_SIGNER_NIP = env_str("LMS_CERT_SIGNER_NIP")
+    LMS_CERT_VERIFY_LIMIT = env_str("LMS_CERT_VERIFY_LIMIT", "60 per minute")  # per IP, public page
     LMS_CERT_LOGO = env_str("LMS_CERT_LOGO", "logo-sertifikat.png")
 
     # Accounts

@@ -20,6 +20,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     register_proxy_fix(app)
     register_extensions(app)
     register_blueprints(app)
+    register_receivers(app)
     register_request_hooks(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from lms.accounts.views import admin, auth
+    from lms.certificates.views import certificates
     from lms.content.views import content
     from lms.learning.views import learning
     from lms.navigation import init_navigation, register_nav
@@ -124,14 +126,25 @@ def register_blueprints(app: Flask) -> None:
     from lms.quizzes.views import quizzes
 
     init_navigation(app)
-    for blueprint in (core, auth, admin, content, learning, quizzes):
+    for blueprint in (core, auth, admin, content, learning, quizzes, certificates):
         app.register_blueprint(blueprint)
     register_nav(app, "learning.home", _l("Beranda"), None, order=10)
     register_nav(app, "learning.catalogue", _l("Katalog"), None, order=20)
     register_nav(app, "learning.history", _l("Riwayat"), None, order=30)
     register_nav(app, "content.modules", _l("Modul"), ("pelatih", "admin"), order=60)
+    register_nav(app, "certificates.desk", _l("Meja HR"), ("hr",), order=70)
     register_nav(app, "admin.users", _l("Pengguna"), ("admin",), order=80)
     register_nav(app, "admin.audit", _l("Audit"), ("admin",), order=85)
+
+
+def register_receivers(app: Flask) -> None:
+    """Higher domains listen to lower ones: a completed module issues a certificate and links to it."""
+    from lms.certificates.services import connect_signals
+    from lms.certificates.views import completion_links
+    from lms.learning.links import register_completion_links
+
+    connect_signals()
+    register_completion_links(completion_links)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -145,6 +158,7 @@ def register_request_hooks(app: Flask) -> None:
         "core.set_language",
         "core.healthz",
         "core.privacy",
+        "certificates.verify",  # scanning a QR code must never end on another page
     }
 
     @app.before_request
@@ -166,10 +180,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from lms.accounts.cli import setup_command, users_cli
+    from lms.certificates.cli import certificates_cli
     from lms.content.cli import content_cli
     from lms.maintenance import backup_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)
+    app.cli.add_command(certificates_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(setup_command)

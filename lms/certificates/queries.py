@@ -1,0 +1,372 @@
+"""Reads for certificates: verification, the learner's downloads, and the HR desk within its scope.
+
+An HR account is city-wide or limited to one OPD (`HrScope`). Out-of-scope people and certificates
+are answered exactly like missing ones (NotFound), so a scoped account learns nothing about them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import contains_eager
+
+from lms.accounts.models import Opd, User
+from lms.certificates.exports import SiasnCourse, siasn_course
+from lms.certificates.models import REVOKED, VALID, Certificate, HrScope
+from lms.certificates.numbering import is_well_formed_code
+from lms.content.models import Module
+from lms.errors import NotFound
+from lms.extensions import db
+from lms.learning import queries as learning_queries
+from lms.learning.models import Completion
+
+PAGE_SIZE = 50
+STATUS_FILTERS = {"berlaku": "Berlaku", "kedaluwarsa": "Kedaluwarsa", "dicabut": "Dicabut"}
+
+
+def today_local() -> date:
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar date of a moment at the office (Asia/Jakarta by default)."""
+    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The first instant of `year` and of the next, at the office (Asia/Jakarta), in UTC."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    start = datetime(year, 1, 1, tzinfo=zone).astimezone(UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+# --- verification and the learner ---------------------------------------------------------------
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """The certificate a verification code belongs to; None for junk or unknown codes alike."""
+    if not is_well_formed_code(code):
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.verification_code == code))
+
+
+def replacement_of(certificate: Certificate) -> Certificate | None:
+    """The newest certificate in the chain of reissues that started with `certificate`."""
+    seen = {certificate.id}
+    current = certificate
+    while current.replaced_by_id is not None and current.replaced_by_id not in seen:
+        seen.add(current.replaced_by_id)
+        current = db.session.get(Certificate, current.replaced_by_id)
+    return current if current is not certificate else None
+
+
+def current_certificates(completion_ids: list[int]) -> dict[int, Certificate]:
+    """For each completion, its latest certificate that is not replaced (valid or revoked), in one query."""
+    if not completion_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Certificate)
+        .where(Certificate.completion_id.in_(completion_ids), Certificate.replaced_by_id.is_(None))
+        .order_by(Certificate.issue_no)
+    )
+    return {c.completion_id: c for c in rows}
+
+
+def learner_certificate(user_id: int, module_slug: str) -> Certificate | None:
+    """Her certificate in force for the module (the latest of any reissues), revoked or not; None if none."""
+    return db.session.scalar(
+        select(Certificate)
+        .join(Completion, Certificate.completion_id == Completion.id)
+        .join(Module, Completion.module_id == Module.id)
+        .where(Completion.user_id == user_id, Module.slug == module_slug, Certificate.replaced_by_id.is_(None))
+        .order_by(Certificate.issue_no.desc())
+        .limit(1)
+    )
+
+
+def own_certificate(user_id: int, certificate_id: int) -> Certificate:
+    """Her own certificate; anybody else's is NotFound."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or certificate.user_id != user_id:
+        raise NotFound("Sertifikat tidak ditemukan.")
+    return certificate
+
+
+# --- HR scope ------------------------------------------------------------------------------------
+
+
+def hr_scope_opd(user: User) -> Opd | None:
+    """The OPD an HR account is limited to, or None when it is city-wide."""
+    scope = db.session.get(HrScope, user.id)
+    return scope.opd if scope is not None else None
+
+
+def _people_in(opd_id: int):
+    return select(User.id).where(User.opd_id == opd_id)
+
+
+def scoped_certificates(scope: Opd | None) -> Select:
+    """Certificates an HR account may see: all, or those issued in its OPD or held by its OPD's people."""
+    stmt = select(Certificate)
+    if scope is not None:
+        stmt = stmt.where(or_(Certificate.opd_id == scope.id, Certificate.user_id.in_(_people_in(scope.id))))
+    return stmt
+
+
+def certificate_in_scope(scope: Opd | None, certificate_id: int) -> Certificate:
+    certificate = db.session.scalar(scoped_certificates(scope).where(Certificate.id == certificate_id))
+    if certificate is None:
+        raise NotFound("Sertifikat tidak ditemukan.")
+    return certificate
+
+
+def person_in_scope(scope: Opd | None, user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or (scope is not None and user.opd_id != scope.id):
+        raise NotFound("Pegawai tidak ditemukan.")
+    return user
+
+
+def opd_in_scope(scope: Opd | None, opd_id: int) -> Opd:
+    opd = db.session.get(Opd, opd_id)
+    if opd is None or (scope is not None and opd.id != scope.id):
+        raise NotFound("OPD tidak ditemukan.")
+    return opd
+
+
+# --- certificate search --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateFilters:
+    """The HR desk's search: words of a name, NIP or number; OPD; module; status; completion dates."""
+
+    q: str = ""
+    opd_id: int | None = None
+    module_id: int | None = None
+    status: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    year: int | None = None
+
+    def as_args(self) -> dict[str, str]:
+        """The filters as query-string arguments (for links to the exports of the same search)."""
+        args = {
+            "q": self.q,
+            "opd": str(self.opd_id or ""),
+            "modul": str(self.module_id or ""),
+            "status": self.status,
+            "dari": self.date_from.isoformat() if self.date_from else "",
+            "sampai": self.date_to.isoformat() if self.date_to else "",
+            "tahun": str(self.year or ""),
+        }
+        return {key: value for key, value in args.items() if value}
+
+
+def search_certificates(scope: Opd | None, filters: CertificateFilters, *, today: date | None = None) -> Select:
+    """The certificates matching every filter within the scope, newest first (a statement to page or stream)."""
+    stmt = scoped_certificates(scope)
+    for word in filters.q.split()[:10]:
+        digits = "".join(ch for ch in word if ch.isdigit())
+        conditions = [
+            Certificate.name.icontains(word, autoescape=True),
+            Certificate.number.icontains(word, autoescape=True),
+        ]
+        if digits and len(digits) >= 4:
+            conditions.append(Certificate.nip.contains(digits, autoescape=True))
+        stmt = stmt.where(or_(*conditions))
+    if filters.opd_id:
+        stmt = stmt.where(Certificate.opd_id == filters.opd_id)
+    if filters.module_id:
+        stmt = stmt.where(Certificate.module_id == filters.module_id)
+    today = today or today_local()
+    if filters.status == "dicabut":
+        stmt = stmt.where(Certificate.status == REVOKED)
+    elif filters.status == "berlaku":
+        stmt = stmt.where(
+            Certificate.status == VALID, or_(Certificate.valid_until.is_(None), Certificate.valid_until >= today)
+        )
+    elif filters.status == "kedaluwarsa":
+        stmt = stmt.where(Certificate.status == VALID, Certificate.valid_until < today)
+    if filters.date_from:
+        stmt = stmt.where(Certificate.completed_on >= filters.date_from)
+    if filters.date_to:
+        stmt = stmt.where(Certificate.completed_on <= filters.date_to)
+    if filters.year:
+        stmt = stmt.where(
+            Certificate.completed_on >= date(filters.year, 1, 1), Certificate.completed_on <= date(filters.year, 12, 31)
+        )
+    return stmt.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+
+
+def page_of_certificates(scope: Opd | None, filters: CertificateFilters, page: int):
+    return db.paginate(search_certificates(scope, filters), page=page, per_page=PAGE_SIZE, error_out=False, count=True)
+
+
+def count_certificates(scope: Opd | None, filters: CertificateFilters) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(search_certificates(scope, filters).order_by(None).subquery())
+    )
+
+
+def opd_choices(scope: Opd | None) -> list[Opd]:
+    if scope is not None:
+        return [scope]
+    return list(db.session.scalars(select(Opd).order_by(Opd.name)))
+
+
+def module_choices() -> list[Module]:
+    return list(db.session.scalars(select(Module).order_by(Module.title)))
+
+
+# --- people, JP and OPD tables -------------------------------------------------------------------
+
+
+def search_people(scope: Opd | None, q: str = "", opd_id: int | None = None, page: int = 1):
+    """People (any account with an OPD or not) matching every word of `q` by name or NIP, within scope."""
+    stmt = select(User).outerjoin(User.opd).options(contains_eager(User.opd))
+    if scope is not None:
+        stmt = stmt.where(User.opd_id == scope.id)
+    elif opd_id:
+        stmt = stmt.where(User.opd_id == opd_id)
+    for word in q.split()[:10]:
+        stmt = stmt.where(or_(User.name.icontains(word, autoescape=True), User.nip.contains(word, autoescape=True)))
+    stmt = stmt.order_by(User.name, User.id)
+    return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False, count=True)
+
+
+def jp_by_user(user_ids: list[int], year: int) -> dict[int, int]:
+    """JP earned in `year` (completions dated in that year at the office) per person, one grouped query."""
+    if not user_ids:
+        return {}
+    start, end = year_bounds(year)
+    rows = db.session.execute(
+        select(Completion.user_id, func.coalesce(func.sum(Completion.jp), 0))
+        .where(Completion.user_id.in_(user_ids), Completion.completed_at >= start, Completion.completed_at < end)
+        .group_by(Completion.user_id)
+    ).all()
+    found = dict(rows)
+    return {user_id: int(found.get(user_id, 0)) for user_id in user_ids}
+
+
+@dataclass(frozen=True)
+class JpRow:
+    user: User
+    jp: int
+    target: int
+
+    @property
+    def reached(self) -> bool:
+        return self.jp >= self.target
+
+
+def opd_jp_rows(opd: Opd, year: int) -> list[JpRow]:
+    """Each active person of the OPD with JP this year against their target (two queries)."""
+    people = list(
+        db.session.scalars(
+            select(User).where(User.opd_id == opd.id, User.is_active_account.is_(True)).order_by(User.name, User.id)
+        )
+    )
+    earned = jp_by_user([u.id for u in people], year)
+    return [JpRow(user=u, jp=earned[u.id], target=learning_queries.jp_target(u)) for u in people]
+
+
+@dataclass(frozen=True)
+class OpdRow:
+    opd: Opd
+    people: int
+    reached: int
+    jp: int
+
+
+def opd_overview(scope: Opd | None, year: int) -> list[OpdRow]:
+    """Per OPD: active people, how many reached their JP target this year, JP in total (three queries)."""
+    opds = opd_choices(scope)
+    people = list(
+        db.session.scalars(select(User).where(User.opd_id.in_([o.id for o in opds]), User.is_active_account.is_(True)))
+    )
+    earned = jp_by_user([u.id for u in people], year)
+    rows = {o.id: [0, 0, 0] for o in opds}
+    for user in people:
+        row = rows[user.opd_id]
+        row[0] += 1
+        row[1] += earned[user.id] >= learning_queries.jp_target(user)
+        row[2] += earned[user.id]
+    return [OpdRow(opd=o, people=rows[o.id][0], reached=rows[o.id][1], jp=rows[o.id][2]) for o in opds]
+
+
+@dataclass(frozen=True)
+class InProgress:
+    module: Module
+    percent: int
+    last_activity_at: datetime
+
+
+@dataclass(frozen=True)
+class Completed:
+    completion: Completion
+    certificate: Certificate | None
+
+
+@dataclass(frozen=True)
+class PersonOverview:
+    user: User
+    year: int
+    in_progress: list[InProgress]
+    completed: list[Completed]
+    jp: learning_queries.JpSummary
+
+    @property
+    def completed_this_year(self) -> list[Completed]:
+        return [c for c in self.completed if learning_queries.local_year(c.completion.completed_at) == self.year]
+
+    @property
+    def pending(self) -> list[Completion]:
+        """Completions without any certificate (the learner's data could not be printed)."""
+        return [c.completion for c in self.completed if c.certificate is None]
+
+
+def person_overview(user: User, year: int) -> PersonOverview:
+    """Modules in progress with percent, every completion with its certificate, JP this year vs target."""
+    enrolments = learning_queries.enrolments_with_modules(user.id)
+    completions = learning_queries.completions_with_modules(user.id)
+    done = {c.module_id for c in completions}
+    open_enrolments = [e for e in enrolments if e.module_id not in done]
+    progress = learning_queries.progress_by_module(user.id, [e.module_id for e in open_enrolments])
+    certificates = current_certificates([c.id for c in completions])
+    return PersonOverview(
+        user=user,
+        year=year,
+        in_progress=[InProgress(e.module, progress[e.module_id].percent, e.last_activity_at) for e in open_enrolments],
+        completed=[Completed(c, certificates.get(c.id)) for c in completions],
+        jp=learning_queries.jp_summary(user, completions, year),
+    )
+
+
+def completions_in_year(user: User, year: int) -> list[Completion]:
+    start, end = year_bounds(year)
+    return list(
+        db.session.scalars(
+            select(Completion)
+            .join(Completion.module)
+            .options(contains_eager(Completion.module))
+            .where(Completion.user_id == user.id, Completion.completed_at >= start, Completion.completed_at < end)
+            .order_by(Completion.completed_at, Completion.id)
+        )
+    )
+
+
+# --- SIASN ---------------------------------------------------------------------------------------
+
+
+def siasn_courses(scope: Opd | None, filters: CertificateFilters) -> list[SiasnCourse]:
+    """SIASN riwayat kursus rows from the valid certificates matching the filters (snapshot values)."""
+    valid = replace(filters, status="")
+    stmt = search_certificates(scope, valid).where(Certificate.status == VALID).order_by(None)
+    stmt = stmt.order_by(Certificate.nip, Certificate.completed_on, Certificate.id)
+    return [siasn_course(c.snapshot()) for c in db.session.scalars(stmt)]

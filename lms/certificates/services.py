@@ -1,0 +1,428 @@
+"""Issuing, revoking and reissuing certificates, and HR scopes.
+
+Each function adds/flushes in the caller's transaction and raises; the view or command commits once.
+`issue_certificate` is the one place a certificate is created from a completion; it runs when
+`module_completed` fires, inside the transaction that records the completion.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from dataclasses import fields as dataclass_fields
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, flash, has_request_context
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms.accounts.models import Opd, User
+from lms.accounts.personal_data import register_personal_data
+from lms.accounts.services import record_audit
+from lms.certificates.models import (
+    REISSUED,
+    REVOKE_CATEGORIES,
+    REVOKED,
+    VALID,
+    Certificate,
+    CertificateCounter,
+    CertificateFile,
+    HrScope,
+)
+from lms.certificates.numbering import format_number, new_verification_code, numbering_year
+from lms.certificates.pdf import CertificateSettings, CertificateSnapshot, check_printable, clean_text
+from lms.certificates.pdf import render_certificate_pdf as _render
+from lms.content.models import Module
+from lms.database import utcnow
+from lms.errors import Conflict, ValidationError
+from lms.extensions import db
+from lms.learning.models import Completion
+from lms.learning.signals import module_completed
+
+SNAPSHOT_FIELDS = frozenset(field.name for field in dataclass_fields(CertificateSnapshot))
+
+
+def certificate_settings() -> CertificateSettings:
+    """The LMS_CERT_* settings of the running app."""
+    return CertificateSettings.from_config(current_app.config, current_app.instance_path)
+
+
+def _insert(model):
+    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL both do)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
+def take_number(year: int) -> int:
+    """The next sequence number of `year`: no duplicates and no gaps, however many issue at once.
+
+    The year's counter row is created when missing (a concurrent creator is ignored), then read with
+    SELECT ... FOR UPDATE, so on PostgreSQL every other issuer waits on that row until this
+    transaction commits or rolls back; SQLite runs writing transactions one at a time (BEGIN
+    IMMEDIATE, see lms.database). A rolled-back issue rolls its increment back with it: no gap.
+    """
+    db.session.execute(
+        _insert(CertificateCounter)
+        .values(year=year, last_seq=0)
+        .on_conflict_do_nothing(index_elements=[CertificateCounter.year])
+    )
+    counter = db.session.execute(
+        select(CertificateCounter)
+        .where(CertificateCounter.year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    counter.last_seq += 1
+    db.session.flush()
+    return counter.last_seq
+
+
+def _local_date(moment: datetime, zone: str) -> date:
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day (31 → 30)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _identity(user: User) -> dict:
+    """The learner's particulars as they are now, cleaned as they will be printed."""
+    return {
+        "name": clean_text(user.name),
+        "nip": user.nip,
+        "pangkat_golongan": clean_text(user.pangkat_golongan) or None,
+        "jabatan": clean_text(user.jabatan) or None,
+        "unit_kerja": clean_text(user.unit_kerja) or None,
+        "opd": clean_text(user.opd.name) if user.opd else None,
+        "opd_id": user.opd_id,
+    }
+
+
+def _store_pdf(certificate: Certificate, settings: CertificateSettings) -> None:
+    data = _render(certificate.snapshot(), settings)
+    certificate.file = CertificateFile(sha256=hashlib.sha256(data).hexdigest(), size=len(data), pdf=data)
+
+
+def _new_certificate(
+    *,
+    completion: Completion,
+    issue_no: int,
+    identity: dict,
+    facts: dict,
+    issued_at: datetime,
+    settings: CertificateSettings,
+) -> Certificate:
+    """Check the snapshot prints, take a number, add the certificate with its PDF (in a savepoint).
+
+    Raises ValidationError (nothing written, no number taken) when a field holds characters the
+    certificate fonts lack; IntegrityError when this (completion, issue_no) exists already.
+    """
+    defaults = settings.snapshot_defaults()
+    fields = {
+        **identity,
+        **facts,
+        "instansi": clean_text(defaults["instansi"]),
+        "place": clean_text(defaults["place"]),
+        "signer_title": clean_text(defaults["signer_title"]),
+        "signer_name": clean_text(defaults["signer_name"]) or None,
+        "signer_nip": defaults["signer_nip"],
+        "issued_at": issued_at,
+        "issued_on": _local_date(issued_at, settings.timezone),
+    }
+    check_printable(
+        CertificateSnapshot(
+            number="-", verification_code="-", **{k: v for k, v in fields.items() if k in SNAPSHOT_FIELDS}
+        )
+    )
+    with db.session.begin_nested():
+        year = numbering_year(issued_at, settings.timezone)
+        seq = take_number(year)
+        certificate = Certificate(
+            completion_id=completion.id,
+            issue_no=issue_no,
+            user_id=completion.user_id,
+            module_id=completion.module_id,
+            opd_id=fields["opd_id"],
+            number=format_number(settings.prefix, year, seq),
+            year=year,
+            seq=seq,
+            verification_code=new_verification_code(),
+            status=VALID,
+            name=fields["name"],
+            nip=fields["nip"],
+            pangkat_golongan=fields["pangkat_golongan"],
+            jabatan=fields["jabatan"],
+            unit_kerja=fields["unit_kerja"],
+            opd_name=fields["opd"],
+            instansi=fields["instansi"],
+            module_slug=facts["module_slug"],
+            module_title=fields["module_title"],
+            module_version=fields["module_version"],
+            jp=fields["jp"],
+            score=fields["score"],
+            organiser=fields["organiser"],
+            started_on=fields["started_on"],
+            completed_on=fields["completed_on"],
+            issued_on=fields["issued_on"],
+            issued_at=issued_at,
+            place=fields["place"],
+            signer_title=fields["signer_title"],
+            signer_name=fields["signer_name"],
+            signer_nip=fields["signer_nip"],
+            valid_until=fields["valid_until"],
+        )
+        _store_pdf(certificate, settings)
+        db.session.add(certificate)
+        db.session.flush()
+    return certificate
+
+
+def issue_certificate(
+    completion: Completion, *, issued_at: datetime | None = None, settings: CertificateSettings | None = None
+) -> Certificate | None:
+    """Issue the completion's certificate — once: the schema's unique (completion, issue_no 1) key
+    refuses a second, and then None is returned and nothing else changes.
+
+    The snapshot is taken now, from the learner and module as they are at completion. Raises
+    ValidationError when her data holds characters the certificate cannot print.
+    """
+    settings = settings or certificate_settings()
+    issued_at = issued_at or utcnow()
+    module: Module = completion.module
+    user: User = completion.user
+    completed_on = _local_date(completion.completed_at, settings.timezone)
+    facts = {
+        "module_slug": module.slug,
+        "module_title": clean_text(module.title),
+        "module_version": completion.module_version,
+        "jp": completion.jp,
+        "score": completion.score,
+        "organiser": clean_text(settings.organiser),
+        "started_on": _local_date(completion.started_at, settings.timezone),
+        "completed_on": completed_on,
+        "valid_until": (
+            add_months(completed_on, module.certificate_valid_months) if module.certificate_valid_months else None
+        ),
+    }
+    try:
+        return _new_certificate(
+            completion=completion,
+            issue_no=1,
+            identity=_identity(user),
+            facts=facts,
+            issued_at=issued_at,
+            settings=settings,
+        )
+    except IntegrityError:
+        if db.session.scalar(
+            select(Certificate.id).where(Certificate.completion_id == completion.id, Certificate.issue_no == 1)
+        ):
+            return None
+        raise
+
+
+PENDING_MESSAGE = (
+    "Modul selesai dan sudah tercatat, tetapi sertifikatnya belum dapat diterbitkan. {reason} "
+    "Sertifikat akan diterbitkan setelah data Anda diperbaiki."
+)
+
+
+def on_module_completed(completion: Completion) -> None:
+    """`module_completed` receiver: issue the certificate inside the completion's transaction.
+
+    When her data cannot be printed the completion still stands: the refusal is logged in the audit
+    trail, told to her, and the certificate waits for `issue_missing` once the data is corrected.
+    """
+    try:
+        issue_certificate(completion)
+    except ValidationError as error:
+        current_app.logger.warning("certificate for completion %s refused: %s", completion.id, error.message)
+        record_audit(
+            None,
+            "certificate.refused",
+            completion.user,
+            f"Sertifikat modul {completion.module.title} belum dapat diterbitkan: {error.message}",
+            completion_id=completion.id,
+        )
+        if has_request_context():
+            flash(PENDING_MESSAGE.format(reason=error.message), "error")
+
+
+def connect_signals() -> None:
+    """Subscribe to the learning domain's signal (idempotent: blinker keeps one connection per receiver)."""
+    module_completed.connect(on_module_completed)
+
+
+def issue_missing(*, user_id: int | None = None, opd_id: int | None = None) -> tuple[list[Certificate], list[str]]:
+    """Issue the certificates of completions that have none (their data could not be printed before).
+
+    Returns the new certificates and, for those still refused, a message each.
+    """
+    stmt = (
+        select(Completion)
+        .join(User, Completion.user_id == User.id)
+        .where(~select(Certificate.id).where(Certificate.completion_id == Completion.id).exists())
+        .order_by(Completion.completed_at, Completion.id)
+    )
+    if user_id is not None:
+        stmt = stmt.where(Completion.user_id == user_id)
+    if opd_id is not None:
+        stmt = stmt.where(User.opd_id == opd_id)
+    issued, refused = [], []
+    settings = certificate_settings()
+    for completion in db.session.scalars(stmt).all():
+        try:
+            certificate = issue_certificate(completion, settings=settings)
+        except ValidationError as error:
+            refused.append(f"{completion.user.nip} · {completion.module.title}: {error.message}")
+            continue
+        if certificate is not None:
+            issued.append(certificate)
+    return issued, refused
+
+
+def revoke_certificate(certificate: Certificate, *, actor: User | None, category: str, reason: str) -> None:
+    """Revoke with a category (shown publicly) and a reason (kept in the record and the audit log).
+
+    Raises ValidationError for an unknown category or an empty reason; Conflict when it is revoked
+    already (also when another HR officer revoked it a moment ago: the update is conditional).
+    """
+    if category not in REVOKE_CATEGORIES:
+        raise ValidationError("Pilih kategori alasan pencabutan.")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Alasan pencabutan wajib diisi.")
+    now = utcnow()
+    result = db.session.execute(
+        update(Certificate)
+        .where(Certificate.id == certificate.id, Certificate.status == VALID)
+        .values(
+            status=REVOKED,
+            revoked_at=now,
+            revoke_category=category,
+            revoke_reason=reason[:2000],
+            revoked_by_id=actor.id if actor else None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict("Sertifikat ini sudah dicabut.")
+    db.session.refresh(certificate)
+    record_audit(
+        actor,
+        "certificate.revoke",
+        certificate.user,
+        f"Mencabut sertifikat {certificate.number} ({REVOKE_CATEGORIES[category]}): {reason}",
+        certificate_id=certificate.id,
+        number=certificate.number,
+        category=category,
+    )
+
+
+def reissue_certificate(old: Certificate, *, actor: User | None, reason: str) -> Certificate:
+    """Issue a corrected certificate in place of `old`: a new number and code, the learner's current
+    (corrected) particulars, the same module, dates, JP and score; `old` is revoked (when it was
+    still valid) and linked to its replacement.
+
+    Raises ValidationError for an empty reason or unprintable data; Conflict when `old` has been
+    replaced already (the unique (completion, issue_no) key also stops two concurrent reissues).
+    """
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Alasan penerbitan ulang wajib diisi.")
+    if old.replaced_by_id is not None:
+        raise Conflict("Sertifikat ini sudah diterbitkan ulang; buka sertifikat penggantinya.")
+    settings = certificate_settings()
+    completion = old.completion
+    identity = _identity(old.user)
+    facts = {
+        "module_slug": old.module_slug,
+        "module_title": old.module_title,
+        "module_version": old.module_version,
+        "jp": old.jp,
+        "score": old.score,
+        "organiser": old.organiser,
+        "started_on": old.started_on,
+        "completed_on": old.completed_on,
+        "valid_until": old.valid_until,
+    }
+    try:
+        new = _new_certificate(
+            completion=completion,
+            issue_no=old.issue_no + 1,
+            identity=identity,
+            facts=facts,
+            issued_at=utcnow(),
+            settings=settings,
+        )
+    except IntegrityError:
+        raise Conflict("Sertifikat ini baru saja diterbitkan ulang oleh petugas lain.") from None
+    if old.status == VALID:
+        revoke_certificate(old, actor=actor, category=REISSUED, reason=f"Diganti dengan {new.number}: {reason}")
+    old.replaced_by_id = new.id
+    db.session.flush()
+    record_audit(
+        actor,
+        "certificate.reissue",
+        old.user,
+        f"Menerbitkan ulang sertifikat {old.number} sebagai {new.number}: {reason}",
+        old_certificate_id=old.id,
+        new_certificate_id=new.id,
+        old_number=old.number,
+        new_number=new.number,
+    )
+    return new
+
+
+def set_hr_scope(user: User, opd: Opd | None, *, actor: User | None = None) -> None:
+    """Limit an HR account to one OPD, or (opd None) make it city-wide; audited."""
+    scope = db.session.get(HrScope, user.id)
+    if opd is None:
+        if scope is not None:
+            db.session.delete(scope)
+    elif scope is None:
+        db.session.add(HrScope(user_id=user.id, opd_id=opd.id))
+    else:
+        scope.opd_id = opd.id
+    db.session.flush()
+    where = opd.name if opd else "seluruh kota"
+    record_audit(actor, "hr.scope", user, f"Cakupan HR: {where}", opd_id=opd.id if opd else None)
+
+
+def pdf_bytes(certificate: Certificate) -> bytes:
+    """The PDF as issued; rendered again from the snapshot (byte-identical, unsigned) if no copy is stored."""
+    stored = db.session.scalar(select(CertificateFile.pdf).where(CertificateFile.certificate_id == certificate.id))
+    if stored is not None:
+        return stored
+    return _render(certificate.snapshot(), certificate_settings())
+
+
+def personal_data(user: User) -> list[dict]:
+    """Her certificates, for the PDP export: number, module, dates, JP, status."""
+    rows = db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at, Certificate.id)
+    )
+    return [
+        {
+            "nomor": c.number,
+            "modul": c.module_title,
+            "selesai": c.completed_on.isoformat(),
+            "terbit": c.issued_at.isoformat(),
+            "jp": c.jp,
+            "nilai": c.score,
+            "status": "dicabut" if c.is_revoked else "berlaku",
+            "nama_tercetak": c.name,
+            "opd_tercetak": c.opd_name,
+        }
+        for c in rows
+    ]
+
+
+register_personal_data("sertifikat", personal_data)

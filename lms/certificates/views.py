@@ -1,0 +1,542 @@
+"""Certificate pages: public verification, the learner's download, and the HR desk (role `hr`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from lms.accounts.models import HR
+from lms.accounts.nip import format_nip, mask_nip
+from lms.certificates import queries, services
+from lms.certificates.archive import stream_zip
+from lms.certificates.exports import SIASN_COLUMNS, certificate_filename
+from lms.certificates.forms import ConfirmForm, ReissueForm, RevokeForm
+from lms.certificates.models import Certificate
+from lms.certificates.numbering import verification_url
+from lms.certificates.pdf import JpRecap, RecapLine, render_jp_recap_pdf
+from lms.csvutil import as_text, iter_csv, write_xlsx
+from lms.errors import NotFound, render_error
+from lms.extensions import db, limiter
+from lms.i18n import long_date
+from lms.learning import queries as learning_queries
+from lms.security import role_required
+
+certificates = Blueprint("certificates", __name__)
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _int_arg(name: str) -> int | None:
+    try:
+        value = int(request.args.get(name, ""))
+    except ValueError:
+        return None
+    return value if value > 0 else None
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _page() -> int:
+    return _int_arg("page") or 1
+
+
+def _year() -> int:
+    year = _int_arg("tahun")
+    return year if year and 2000 <= year <= 2100 else queries.today_local().year
+
+
+def _filters() -> queries.CertificateFilters:
+    status = request.args.get("status", "")
+    return queries.CertificateFilters(
+        q=" ".join(request.args.get("q", "").split())[:200],
+        opd_id=_int_arg("opd"),
+        module_id=_int_arg("modul"),
+        status=status if status in queries.STATUS_FILTERS else "",
+        date_from=_date_arg("dari"),
+        date_to=_date_arg("sampai"),
+        year=_int_arg("tahun"),
+    )
+
+
+def _attachment(data, filename: str, mimetype: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _table_export(basename: str, header: list[str], rows: list[list]) -> Response | None:
+    """The table as CSV (`?format=csv`, `&sep=,` or `;`) or XLSX (`?format=xlsx`); None for the page."""
+    wanted = request.args.get("format")
+    if wanted == "csv":
+        delimiter = "," if request.args.get("sep") == "," else ";"
+        return _attachment(iter_csv(header, rows, delimiter), f"{basename}.csv", "text/csv; charset=utf-8")
+    if wanted == "xlsx":
+        return _attachment(
+            write_xlsx(header, rows, sheet_title=basename[:31]),
+            f"{basename}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    return None
+
+
+def _status_of(certificate: Certificate, today: date) -> str:
+    if certificate.is_revoked:
+        return "revoked"
+    if certificate.is_expired(today):
+        return "expired"
+    return "valid"
+
+
+STATUS_LABELS = {"valid": "Berlaku", "expired": "Kedaluwarsa", "revoked": "Dicabut"}
+
+
+def _scope():
+    return queries.hr_scope_opd(current_user)
+
+
+# --- public verification -------------------------------------------------------------------------
+
+
+@certificates.route("/verifikasi/<path:code>")
+@limiter.limit(lambda: current_app.config["LMS_CERT_VERIFY_LIMIT"], scope="verify")
+def verify(code: str):
+    """Anyone with the QR code, no login: valid, expired or revoked, and every detail printed on it.
+
+    Every wrong code, well-formed or not, gets the same 404 page; nothing here lists certificates.
+    """
+    certificate = queries.certificate_by_code(code)
+    if certificate is None:
+        body, status = render_error(404, _("Sertifikat tidak ditemukan. Periksa kembali alamat pada kode QR."))
+        response = Response(body, status=status)
+    else:
+        today = queries.today_local()
+        response = Response(
+            render_template(
+                "certificates/verify.html",
+                c=certificate,
+                status=_status_of(certificate, today),
+                masked_nip=mask_nip(certificate.nip),
+                replacement=queries.replacement_of(certificate) if certificate.is_revoked else None,
+            )
+        )
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# --- the learner (and HR) download ---------------------------------------------------------------
+
+
+@certificates.route("/sertifikat/<int:certificate_id>.pdf")
+@login_required
+def download(certificate_id: int):
+    """Her own certificate, as issued. HR may download any certificate within its scope."""
+    if current_user.has_role(HR):
+        try:
+            certificate = queries.certificate_in_scope(_scope(), certificate_id)
+        except NotFound:
+            certificate = queries.own_certificate(current_user.id, certificate_id)
+    else:
+        certificate = queries.own_certificate(current_user.id, certificate_id)
+        if certificate.is_revoked:
+            raise NotFound(_("Sertifikat ini sudah dicabut dan tidak dapat diunduh lagi."))
+    filename = certificate_filename(certificate.nip, certificate.module_slug, certificate.number)
+    return _attachment(services.pdf_bytes(certificate), filename, "application/pdf")
+
+
+@certificates.route("/modul/<slug>/sertifikat.pdf")
+@login_required
+def module_certificate(slug: str):
+    """Her certificate for a module she completed — always the one in force, also after a reissue.
+
+    Says plainly when it is revoked, or not issued yet (her data could not be printed).
+    """
+    certificate = queries.learner_certificate(current_user.id, slug)
+    if certificate is None:
+        raise NotFound(
+            _(
+                "Sertifikat modul ini belum terbit. Bila Anda sudah menyelesaikan modulnya, data Anda mungkin "
+                "perlu diperbaiki dulu; hubungi admin atau bagian kepegawaian."
+            )
+        )
+    if certificate.is_revoked:
+        raise NotFound(
+            _(
+                "Sertifikat modul ini telah dicabut pada %(date)s (%(reason)s). Hubungi bagian kepegawaian.",
+                date=long_date(certificate.revoked_at),
+                reason=_(certificate.revoke_label),
+            )
+        )
+    filename = certificate_filename(certificate.nip, certificate.module_slug, certificate.number)
+    return _attachment(services.pdf_bytes(certificate), filename, "application/pdf")
+
+
+def completion_links(completions) -> dict[int, list[tuple[str, str]]]:
+    """'Unduh sertifikat' next to each completion, without a query: the link names the module, and the
+    page behind it finds the certificate in force (or explains why there is none)."""
+    return {
+        c.id: [(_("Unduh sertifikat (PDF)"), url_for("certificates.module_certificate", slug=c.module.slug))]
+        for c in completions
+    }
+
+
+# --- the HR desk: certificates -------------------------------------------------------------------
+
+
+@certificates.route("/hr")
+@role_required(HR)
+def desk():
+    return redirect(url_for("certificates.search"))
+
+
+CERTIFICATE_COLUMNS = [
+    "Nomor",
+    "NIP",
+    "Nama",
+    "Perangkat Daerah",
+    "Modul",
+    "JP",
+    "Nilai",
+    "Tanggal mulai",
+    "Tanggal selesai",
+    "Tanggal terbit",
+    "Berlaku sampai",
+    "Status",
+    "Kategori pencabutan",
+    "URL verifikasi",
+]
+
+
+def _certificate_row(c: Certificate, today: date, public_url: str) -> list:
+    return [
+        as_text(c.number),
+        as_text(c.nip),
+        c.name,
+        c.opd_name or "",
+        c.module_title,
+        c.jp,
+        c.score if c.score is not None else "",
+        as_text(c.started_on.strftime("%d-%m-%Y")),
+        as_text(c.completed_on.strftime("%d-%m-%Y")),
+        as_text(c.issued_on.strftime("%d-%m-%Y")),
+        as_text(c.valid_until.strftime("%d-%m-%Y")) if c.valid_until else "",
+        STATUS_LABELS[_status_of(c, today)],
+        c.revoke_label if c.is_revoked else "",
+        verification_url(public_url, c.verification_code),
+    ]
+
+
+@certificates.route("/hr/sertifikat")
+@role_required(HR)
+def search():
+    """Search by name, NIP or number, OPD, module, status and completion dates; export what matches."""
+    scope, filters = _scope(), _filters()
+    today = queries.today_local()
+    if request.args.get("format") in ("csv", "xlsx"):
+        stmt = queries.search_certificates(scope, filters, today=today)
+        public_url = current_app.config["LMS_PUBLIC_URL"]
+        rows = [_certificate_row(c, today, public_url) for c in db.session.scalars(stmt)]
+        return _table_export(f"sertifikat-{today.isoformat()}", CERTIFICATE_COLUMNS, rows)
+    pagination = queries.page_of_certificates(scope, filters, _page())
+    return render_template(
+        "certificates/search.html",
+        pagination=pagination,
+        filters=filters,
+        args=filters.as_args(),
+        scope=scope,
+        opds=queries.opd_choices(scope),
+        modules=queries.module_choices(),
+        statuses=queries.STATUS_FILTERS,
+        status_of=lambda c: _status_of(c, today),
+        status_labels=STATUS_LABELS,
+        format_nip=format_nip,
+    )
+
+
+@certificates.route("/hr/sertifikat/unduh.zip")
+@role_required(HR)
+def download_zip():
+    """Every matching certificate's PDF in one ZIP, streamed; a search that matches nothing says so."""
+    scope, filters = _scope(), _filters()
+    if queries.count_certificates(scope, filters) == 0:
+        flash(
+            _("Tidak ada sertifikat yang cocok dengan pencarian ini, jadi tidak ada berkas ZIP yang dibuat."), "error"
+        )
+        return redirect(url_for("certificates.search", **filters.as_args()))
+    stmt = queries.search_certificates(scope, filters)
+    filename = f"sertifikat-{queries.today_local().isoformat()}.zip"
+    return _attachment(stream_with_context(stream_zip(stmt)), filename, "application/zip")
+
+
+@certificates.route("/hr/sertifikat/<int:certificate_id>")
+@role_required(HR)
+def detail(certificate_id: int):
+    certificate = queries.certificate_in_scope(_scope(), certificate_id)
+    return _detail_page(certificate, RevokeForm(), ReissueForm())
+
+
+def _detail_page(certificate: Certificate, revoke_form: RevokeForm, reissue_form: ReissueForm, status: int = 200):
+    today = queries.today_local()
+    replaces = db.session.scalar(select(Certificate).where(Certificate.replaced_by_id == certificate.id))
+    html = render_template(
+        "certificates/detail.html",
+        c=certificate,
+        status=_status_of(certificate, today),
+        status_labels=STATUS_LABELS,
+        revoke_form=revoke_form,
+        reissue_form=reissue_form,
+        replaces=replaces,
+        url=verification_url(current_app.config["LMS_PUBLIC_URL"], certificate.verification_code),
+        format_nip=format_nip,
+    )
+    return html, status
+
+
+@certificates.route("/hr/sertifikat/<int:certificate_id>/cabut", methods=["POST"])
+@role_required(HR)
+def revoke(certificate_id: int):
+    """Revoke with a category and a required reason; audited; the verification page shows it at once."""
+    certificate = queries.certificate_in_scope(_scope(), certificate_id)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        return _detail_page(certificate, form, ReissueForm(), status=400)
+    services.revoke_certificate(
+        certificate, actor=current_user, category=form.category.data, reason=form.reason.data or ""
+    )
+    db.session.commit()
+    flash(_("Sertifikat %(number)s telah dicabut.", number=certificate.number), "success")
+    return redirect(url_for("certificates.detail", certificate_id=certificate.id))
+
+
+@certificates.route("/hr/sertifikat/<int:certificate_id>/terbitkan-ulang", methods=["POST"])
+@role_required(HR)
+def reissue(certificate_id: int):
+    """A corrected certificate with a new number; the old one is revoked and points to it; audited."""
+    certificate = queries.certificate_in_scope(_scope(), certificate_id)
+    form = ReissueForm()
+    if not form.validate_on_submit():
+        return _detail_page(certificate, RevokeForm(), form, status=400)
+    new = services.reissue_certificate(certificate, actor=current_user, reason=form.reason.data or "")
+    db.session.commit()
+    flash(
+        _("Sertifikat baru %(new)s diterbitkan menggantikan %(old)s.", new=new.number, old=certificate.number),
+        "success",
+    )
+    return redirect(url_for("certificates.detail", certificate_id=new.id))
+
+
+# --- the HR desk: people -------------------------------------------------------------------------
+
+
+@certificates.route("/hr/asn")
+@role_required(HR)
+def people():
+    scope = _scope()
+    q = " ".join(request.args.get("q", "").split())[:200]
+    opd_id = _int_arg("opd")
+    year = _year()
+    pagination = queries.search_people(scope, q, opd_id, _page())
+    jp = queries.jp_by_user([u.id for u in pagination.items], year)
+    return render_template(
+        "certificates/people.html",
+        pagination=pagination,
+        q=q,
+        opd_id=opd_id,
+        year=year,
+        jp=jp,
+        scope=scope,
+        opds=queries.opd_choices(scope),
+        jp_target=learning_queries.jp_target,
+    )
+
+
+@certificates.route("/hr/asn/<int:user_id>")
+@role_required(HR)
+def person(user_id: int):
+    """One ASN: modules in progress with percent, completed modules, JP this year against the target."""
+    user = queries.person_in_scope(_scope(), user_id)
+    year = _year()
+    overview = queries.person_overview(user, year)
+    table = request.args.get("tabel")
+    if table == "proses":
+        rows = [
+            [i.module.title, f"{i.percent}", as_text(i.last_activity_at.strftime("%d-%m-%Y"))]
+            for i in overview.in_progress
+        ]
+        export = _table_export(f"dalam-proses-{user.nip}", ["Modul", "Persen", "Aktivitas terakhir"], rows)
+    else:
+        rows = [
+            [
+                as_text(user.nip),
+                item.completion.module.title,
+                as_text(item.completion.completed_at.strftime("%d-%m-%Y")),
+                item.completion.jp,
+                item.completion.score if item.completion.score is not None else "",
+                as_text(item.certificate.number) if item.certificate else "",
+            ]
+            for item in overview.completed_this_year
+        ]
+        header = ["NIP", "Modul", "Tanggal selesai", "JP", "Nilai", "Nomor sertifikat"]
+        export = _table_export(f"selesai-{year}-{user.nip}", header, rows)
+    if export is not None:
+        return export
+    return render_template(
+        "certificates/person.html",
+        overview=overview,
+        user=user,
+        year=year,
+        form=ConfirmForm(),
+        format_nip=format_nip,
+        status_labels=STATUS_LABELS,
+        status_of=lambda c: _status_of(c, queries.today_local()),
+    )
+
+
+@certificates.route("/hr/asn/<int:user_id>/terbitkan", methods=["POST"])
+@role_required(HR)
+def issue_pending(user_id: int):
+    """Issue the certificates that could not be issued at completion (after the data was corrected)."""
+    user = queries.person_in_scope(_scope(), user_id)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("Formulir sudah kedaluwarsa. Silakan coba lagi."), "error")
+        return redirect(url_for("certificates.person", user_id=user.id))
+    issued, refused = services.issue_missing(user_id=user.id)
+    db.session.commit()
+    if issued:
+        flash(_("%(n)s sertifikat diterbitkan.", n=len(issued)), "success")
+    for message in refused:
+        flash(message, "error")
+    if not issued and not refused:
+        flash(_("Tidak ada sertifikat yang tertunda."), "info")
+    return redirect(url_for("certificates.person", user_id=user.id))
+
+
+@certificates.route("/hr/asn/<int:user_id>/rekap-jp-<int:year>.pdf")
+@role_required(HR)
+def jp_recap(user_id: int, year: int):
+    """The yearly JP recap of one ASN as PDF: each module completed that year, its JP, the total."""
+    user = queries.person_in_scope(_scope(), user_id)
+    completions = queries.completions_in_year(user, year)
+    numbers = queries.current_certificates([c.id for c in completions])
+    settings = services.certificate_settings()
+    recap = JpRecap(
+        name=user.name,
+        nip=user.nip,
+        opd=user.opd.name if user.opd else None,
+        instansi=settings.instansi,
+        organiser=settings.organiser,
+        year=year,
+        target=learning_queries.jp_target(user),
+        lines=tuple(
+            RecapLine(
+                completed_on=queries.local_date(c.completed_at),
+                module_title=c.module.title,
+                jp=c.jp,
+                certificate_number=numbers[c.id].number if c.id in numbers and not numbers[c.id].is_revoked else None,
+            )
+            for c in completions
+        ),
+        printed_on=queries.today_local(),
+    )
+    return _attachment(render_jp_recap_pdf(recap, settings), f"rekap-jp-{year}-{user.nip}.pdf", "application/pdf")
+
+
+# --- the HR desk: OPDs ---------------------------------------------------------------------------
+
+
+@certificates.route("/hr/opd")
+@role_required(HR)
+def opds():
+    scope = _scope()
+    if scope is not None:
+        return redirect(url_for("certificates.opd", opd_id=scope.id, **request.args))
+    year = _year()
+    rows = queries.opd_overview(None, year)
+    export = _table_export(
+        f"opd-jp-{year}",
+        ["Perangkat Daerah", "Jumlah ASN", "Mencapai target", "Jumlah JP"],
+        [[r.opd.name, r.people, r.reached, r.jp] for r in rows],
+    )
+    if export is not None:
+        return export
+    return render_template("certificates/opds.html", rows=rows, year=year)
+
+
+@certificates.route("/hr/opd/<int:opd_id>")
+@role_required(HR)
+def opd(opd_id: int):
+    """An OPD's ASN with their JP this year, and how many reached their target."""
+    unit = queries.opd_in_scope(_scope(), opd_id)
+    year = _year()
+    rows = queries.opd_jp_rows(unit, year)
+    export = _table_export(
+        f"jp-{year}-opd-{unit.id}",
+        ["NIP", "Nama", "Jenis pegawai", "JP tahun ini", "Target", "Tercapai"],
+        [
+            [as_text(r.user.nip), r.user.name, r.user.employee_type, r.jp, r.target, "ya" if r.reached else "belum"]
+            for r in rows
+        ],
+    )
+    if export is not None:
+        return export
+    return render_template(
+        "certificates/opd.html",
+        unit=unit,
+        rows=rows,
+        year=year,
+        reached=sum(1 for r in rows if r.reached),
+        format_nip=format_nip,
+    )
+
+
+# --- the HR desk: SIASN --------------------------------------------------------------------------
+
+
+@certificates.route("/hr/siasn")
+@role_required(HR)
+def siasn():
+    """Completions in SIASN's riwayat kursus fields (valid certificates, snapshot values), CSV or XLSX."""
+    scope = _scope()
+    filters = _filters()
+    if not filters.year and not filters.date_from and not filters.date_to:
+        filters = replace(filters, year=queries.today_local().year)
+    courses = queries.siasn_courses(scope, filters)
+    wanted = request.args.get("format")
+    if wanted in ("csv", "xlsx"):
+        return _table_export(
+            f"siasn-riwayat-kursus-{filters.year or 'pilihan'}", list(SIASN_COLUMNS), [c.row() for c in courses]
+        )
+    return render_template(
+        "certificates/siasn.html",
+        courses=courses[:100],
+        total=len(courses),
+        filters=filters,
+        args=filters.as_args(),
+        scope=scope,
+        opds=queries.opd_choices(scope),
+        modules=queries.module_choices(),
+        columns=SIASN_COLUMNS,
+    )
