@@ -104,6 +104,126 @@ def zip_seconds(count: int) -> tuple[float, int]:
         return time.perf_counter() - start, path.stat().st_size
 
 
+def zip_through_the_desk(count: int) -> tuple[float, int]:
+    """Seconds for a logged-in HR officer to download /hr/sertifikat/unduh.zip of `count` issued
+    certificates (stored PDFs, read from SQLite and streamed), and the ZIP's size.
+
+    The certificates are written in bulk with one rendered PDF shared by all (same size as any), so
+    the setup takes seconds; the download path is the production one: auth, search, batches, ZIP.
+    """
+    import io
+    from datetime import timedelta
+
+    from sqlalchemy import insert, select
+    from werkzeug.security import generate_password_hash
+
+    from bench.seed import bench_nip
+    from config import DevelopmentConfig
+    from lms import create_app
+    from lms.accounts.models import Opd, User, UserRole
+    from lms.certificates.models import Certificate, CertificateFile
+    from lms.certificates.pdf import render_certificate_pdf
+    from lms.content.models import Module
+    from lms.extensions import db
+    from lms.learning.models import Completion
+
+    with tempfile.TemporaryDirectory() as tmp:
+
+        class Config(DevelopmentConfig):
+            SQLALCHEMY_DATABASE_URI = f"sqlite:///{Path(tmp) / 'zip.sqlite'}"
+            SECRET_KEY = "bench-certs"
+            WTF_CSRF_ENABLED = False
+            RATELIMIT_ENABLED = False
+
+        app = create_app(Config)
+        password = "Bench-Lentera-2026!"
+        with app.app_context():
+            db.create_all()
+            opd = Opd(name="Dinas Komunikasi, Informatika, Statistik dan Persandian")
+            module = Module(slug="literasi-digital", title="Literasi Digital", summary="-", jp=4, content_hash="0" * 64)
+            db.session.add_all([opd, module])
+            db.session.flush()
+            common = {"employee_type": "PNS", "opd_id": opd.id, "is_active_account": True}
+            db.session.execute(
+                insert(User),
+                [{"nip": bench_nip(n), "name": f"ASN {n}", **common} for n in range(count)]
+                + [
+                    {"nip": bench_nip(count), "name": "HR", "password_hash": generate_password_hash(password), **common}
+                ],
+            )
+            users = dict(db.session.execute(select(User.nip, User.id)).all())
+            hr_id = users[bench_nip(count)]
+            db.session.execute(insert(UserRole), [{"user_id": hr_id, "role": "hr"}])
+            now = datetime.now(UTC)
+            db.session.execute(
+                insert(Completion),
+                [
+                    {
+                        "user_id": users[bench_nip(n)],
+                        "module_id": module.id,
+                        "started_at": now - timedelta(days=3),
+                        "completed_at": now,
+                        "jp": 4,
+                        "module_version": 1,
+                    }
+                    for n in range(count)
+                ],
+            )
+            completion_ids = dict(db.session.execute(select(Completion.user_id, Completion.id)).all())
+            pdf = render_certificate_pdf(snapshot(0), settings())
+            rows = []
+            for n in range(count):
+                item = snapshot(n)
+                user_id = users[bench_nip(n)]
+                rows.append(
+                    {
+                        "completion_id": completion_ids[user_id],
+                        "issue_no": 1,
+                        "user_id": user_id,
+                        "module_id": module.id,
+                        "opd_id": opd.id,
+                        "number": item.number,
+                        "year": 2026,
+                        "seq": n + 1,
+                        "verification_code": f"{n:032d}",
+                        "status": "valid",
+                        "name": item.name,
+                        "nip": bench_nip(n),
+                        "instansi": item.instansi,
+                        "module_slug": module.slug,
+                        "module_title": item.module_title,
+                        "module_version": 1,
+                        "jp": 4,
+                        "score": item.score,
+                        "organiser": item.organiser,
+                        "started_on": item.started_on,
+                        "completed_on": item.completed_on,
+                        "issued_on": item.issued_on,
+                        "issued_at": item.issued_at,
+                        "place": item.place,
+                        "signer_title": item.signer_title,
+                    }
+                )
+            db.session.execute(insert(Certificate), rows)
+            ids = list(db.session.scalars(select(Certificate.id)))
+            db.session.execute(
+                insert(CertificateFile),
+                [{"certificate_id": i, "sha256": "0" * 64, "size": len(pdf), "pdf": pdf} for i in ids],
+            )
+            db.session.commit()
+        client = app.test_client()
+        response = client.post("/login", data={"nip": bench_nip(count), "password": password})
+        assert response.status_code == 302, response.status_code
+        start = time.perf_counter()
+        response = client.get("/hr/sertifikat/unduh.zip")
+        data = response.get_data()
+        seconds = time.perf_counter() - start
+        assert response.status_code == 200 and len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == count
+        with app.app_context():
+            db.engine.dispose()
+        return seconds, len(data)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--renders", type=int, default=200, help="certificates timed one by one")
@@ -126,21 +246,23 @@ def main() -> None:
         f"| PDF size, mean | {size / 1024:.1f} KiB | |",
     ]
     if args.zip:
-        seconds, zip_size = zip_seconds(args.zip)
+        seconds, zip_size = zip_through_the_desk(args.zip)
         rows.append(
-            f"| ZIP of {args.zip:,} rendered in one process | {seconds:.1f} s ({zip_size / 1024 / 1024:.1f} MiB)"
-            " | < 30 s |"
+            f"| ZIP of {args.zip:,} from the HR desk (stored PDFs, streamed) | {seconds:.2f} s "
+            f"({zip_size / 1024 / 1024:.1f} MiB) | < 30 s |"
         )
+        seconds, zip_size = zip_seconds(args.zip)
+        rows.append(f"| ZIP of {args.zip:,} rendered afresh in one process | {seconds:.1f} s | |")
     load = f" The 1-minute load average was {load_before:.1f} when it started." if load_before is not None else ""
     body = (
         "## Certificates (`make bench-certs`)\n\n"
         f"{args.renders} different certificates rendered one after another by "
         "`lms.certificates.pdf.render_certificate_pdf` (A4 landscape, four embedded DejaVu subsets, vector QR "
-        "code), after a warm-up; the ZIP renders each PDF and stores it, as the HR desk's download does, "
-        f"without the database reads. CPU time is the steadier figure on a busy machine.{load}\n\n"
+        "code), after a warm-up. The HR desk's ZIP is downloaded by a logged-in HR officer from a SQLite "
+        "database holding the PDFs stored at issue; rendering the same ZIP afresh is shown for comparison "
+        f"(why PDFs are stored at issue). CPU time is the steadier figure on a busy machine.{load}\n\n"
         + "\n".join(rows)
-        + "\n\nA ZIP rendered in one process takes about 1,000 × the CPU time per PDF, so the HR desk's "
-        "ZIP should send the PDFs stored at issue (or render on every core) to stay under 30 s.\n"
+        + "\n"
     )
     print(body)
     if not args.no_write:
