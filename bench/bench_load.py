@@ -3,8 +3,8 @@
 For each database: seed 2,000 ASN in 20 OPDs with the shipped modules plus 50 generated ones; start
 gunicorn on 127.0.0.1; run Locust headless with the learners' mixed workload (200 users, 60 s); check
 that every acknowledged "mark done" and quiz submission is in the database; then wrk (64 connections,
-10 s) on a logged-in lesson page, Beranda and the verification page. Once: wrk on a minimal Flask app
-under the same gunicorn settings (the floor). Results go to stdout and to docs/performance.md.
+10 s) on a minimal Flask app under the same gunicorn settings (the floor), then on a logged-in lesson
+page, Beranda and the verification page. Results go to stdout and to docs/performance.md.
 """
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ class BackendResult:
     failures_whole_run: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     load_average: tuple[float, float] = (0.0, 0.0)
+    floor: WrkResult | None = None
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -316,6 +317,13 @@ def gunicorn_for(app: str, args, env: dict[str, str], log) -> Gunicorn:
     )
 
 
+def wait_for_quiet(args) -> None:
+    """On a shared machine, wait (up to --quiet-wait s) for the 1-minute load average to fall below --quiet-load."""
+    deadline = time.monotonic() + args.quiet_wait
+    while os.getloadavg()[0] >= args.quiet_load and time.monotonic() < deadline:
+        time.sleep(5)
+
+
 def measure_floor(args, workdir: Path) -> WrkResult:
     with (workdir / "gunicorn-floor.log").open("w") as log, gunicorn_for("bench.floor_app:app", args, {}, log) as srv:
         warm(srv, ["/"], None)
@@ -324,6 +332,7 @@ def measure_floor(args, workdir: Path) -> WrkResult:
 
 
 def run_backend(backend: str, url: str, args, workdir: Path) -> BackendResult:
+    wait_for_quiet(args)
     print(f"[bench] {backend}: seeding…", flush=True)
     load_before = os.getloadavg()[0]
     plan, counts, seed_seconds = seed_database(url, workdir)
@@ -372,6 +381,9 @@ def run_backend(backend: str, url: str, args, workdir: Path) -> BackendResult:
         result.login_ms, result.login_failures = logins["login_ms"], logins["login_failures"]
         result.requests_whole_run, result.failures_whole_run = logins["requests"], logins["failures"]
 
+        wait_for_quiet(args)
+        print(f"[bench] {backend}: wrk floor…", flush=True)
+        result.floor = measure_floor(args, workdir)  # just before the pages: the ratio compares like with like
         for name, path in pages:
             print(f"[bench] {backend}: wrk {name}…", flush=True)
             measured = run_wrk(server.url + path, connections=args.connections, seconds=args.wrk_seconds, cookie=cookie)
@@ -396,7 +408,7 @@ def mib(kib: int | None) -> float:
     return (kib or 0) / 1024
 
 
-def render(results: list[BackendResult], floor: WrkResult, args, skipped: list[str]) -> str:
+def render(results: list[BackendResult], args, skipped: list[str]) -> str:
     settings = gunicorn_for("wsgi:app", args, {}, None).settings
     lines = [
         "## Load and throughput (`make bench`)",
@@ -412,8 +424,10 @@ def render(results: list[BackendResult], floor: WrkResult, args, skipped: list[s
         "started, one in ten with a module completed; the shipped modules plus 50 generated ones "
         "(8 lessons, 10 questions each).",
         "",
-        f"**Floor** (a Flask view returning a short string): **{floor.rps:,.0f} req/s**, "
-        f"p50 {floor.p50_ms:.1f} ms, p99 {floor.p99_ms:.1f} ms.",
+        "**Floor**: a Flask view returning a short string, under the same gunicorn settings, measured with wrk "
+        "just before each database's pages (so each ratio compares runs a minute apart): "
+        + "; ".join(f"{r.backend} {r.floor.rps:,.0f} req/s" for r in results if r.floor)
+        + ".",
     ]
     summary = ["", "| target | " + " | ".join(r.backend for r in results) + " |", "|---|" + "---|" * len(results)]
     rows: dict[str, list[str]] = {
@@ -424,6 +438,7 @@ def render(results: list[BackendResult], floor: WrkResult, args, skipped: list[s
         "2 workers idle ≤ 150 MiB (RSS / PSS)": [],
     }
     for r in results:
+        floor = r.floor
         worst = max(r.load, key=lambda s: s.p95, default=None)
         slow = [s.name for s in r.load if s.p95 >= TARGET_P95_MS or s.p99 >= TARGET_P99_MS]
         lesson = next((w for w in r.wrk if w.name.startswith("lesson")), None)
@@ -444,6 +459,7 @@ def render(results: list[BackendResult], floor: WrkResult, args, skipped: list[s
     summary += [f"| {name} | " + " | ".join(cells) + " |" for name, cells in rows.items()]
     lines += summary
     for r in results:
+        floor = r.floor
         lines += [
             "",
             f"### {r.backend}",
@@ -534,6 +550,8 @@ def main() -> None:
     parser.add_argument(
         "--no-preload", dest="preload", action="store_false", help="import the app in each worker, not the master"
     )
+    parser.add_argument("--quiet-load", type=float, default=1.5, help="wait for a load average below this…")
+    parser.add_argument("--quiet-wait", type=float, default=120, help="…for at most this many seconds per part")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
     parser.add_argument("--keep", action="store_true", help="keep the working folder (logs, CSV) for inspection")
     args = parser.parse_args()
@@ -544,8 +562,6 @@ def main() -> None:
     results: list[BackendResult] = []
     skipped: list[str] = []
     try:
-        print("[bench] floor…", flush=True)
-        floor = measure_floor(args, workdir)
         for backend in args.backends.split(","):
             if backend == "sqlite":
                 results.append(run_backend("SQLite", f"sqlite:///{workdir / 'bench.sqlite'}", args, workdir))
@@ -570,7 +586,7 @@ def main() -> None:
             print(f"[bench] working folder kept: {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    body = render(results, floor, args, skipped)
+    body = render(results, args, skipped)
     print(body)
     if not args.no_write:
         from bench.report import write_section
