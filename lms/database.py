@@ -42,9 +42,11 @@ class TZDateTime(TypeDecorator):
         return value
 
     def process_result_value(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value
+        if value is None:
+            return None
+        if value.tzinfo is None:  # SQLite keeps no zone: the value was stored in UTC
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)  # PostgreSQL answers in the session's zone: one zone everywhere
 
 
 class TimestampMixin:

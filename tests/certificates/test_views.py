@@ -29,7 +29,10 @@ def text(response) -> str:
 
 
 def without_next(page: str) -> str:
-    return re.sub(r'name="next" value="[^"]*"', "", page)
+    """The page without what differs between any two requests: the echoed path and the CSRF token
+    (signed with the time, so it changes from one second to the next)."""
+    page = re.sub(r'name="next" value="[^"]*"', "", page)
+    return re.sub(r'name="csrf_token" value="[^"]*"', "", page)
 
 
 def fresh(certificate: Certificate) -> Certificate:
