@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 import click
 from flask import current_app
@@ -40,6 +41,7 @@ def check_command(path: str | None) -> None:
 @click.argument("path", required=False)
 def sync_command(path: str | None) -> None:
     """Periksa lalu muat modul ke basis data dalam satu transaksi; tidak ada yang berubah bila ada kesalahan."""
+    started = time.perf_counter()
     target, modules, errors = _check(path)
     if errors:
         click.echo(f"{len(errors)} kesalahan ditemukan; tidak ada yang dimuat.", err=True)
@@ -59,7 +61,7 @@ def sync_command(path: str | None) -> None:
     click.echo(
         f"OK: {s.modules} modules, {s.lessons} lessons, {s.questions} questions — "
         f"{len(report.added)} baru, {len(report.updated)} diperbarui, {len(report.unchanged)} tetap, "
-        f"{len(report.archived)} diarsipkan"
+        f"{len(report.archived)} diarsipkan ({time.perf_counter() - started:.2f} detik)"
     )
 
 
