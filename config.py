@@ -56,6 +56,12 @@ class Config:
     LMS_CERT_SIGNER_NIP = env_str("LMS_CERT_SIGNER_NIP")
     LMS_CERT_VERIFY_LIMIT = env_str("LMS_CERT_VERIFY_LIMIT", "60 per minute")  # per IP, public page
     LMS_CERT_LOGO = env_str("LMS_CERT_LOGO", "logo-sertifikat.png")
+    # Digital signature (PAdES): a PKCS#12 file (.p12/.pfx, e.g. from BSrE), relative to the instance
+    # folder unless absolute, and its password — from the environment only, never in the repository.
+    # Unset: certificates are unsigned and verified by their QR code. Set but unusable: the app refuses
+    # to start (see docs/certificates.md).
+    LMS_CERT_SIGNING_P12 = env_str("LMS_CERT_SIGNING_P12")
+    LMS_CERT_SIGNING_PASSWORD = env_str("LMS_CERT_SIGNING_PASSWORD")
 
     # Accounts
     LMS_ADMIN_NIP = env_str("LMS_ADMIN_NIP", "198609262015051001")
@@ -113,6 +119,8 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     WTF_CSRF_ENABLED = True
     LMS_PUBLIC_URL = "http://lentera.test"
+    LMS_CERT_SIGNING_P12 = None  # tests that sign configure a throwaway key themselves
+    LMS_CERT_SIGNING_PASSWORD = None
 
 
 class ProductionConfig(Config):

@@ -19,6 +19,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     load_config(app, config)
     register_proxy_fix(app)
     register_extensions(app)
+    register_certificate_signing(app)
     register_blueprints(app)
     register_receivers(app)
     register_request_hooks(app)
@@ -95,6 +96,14 @@ def register_extensions(app: Flask) -> None:
     from lms.i18n import register_template_helpers
 
     register_template_helpers(app)
+
+
+def register_certificate_signing(app: Flask) -> None:
+    """Load the certificate signing key (LMS_CERT_SIGNING_P12) when one is configured: a key that cannot
+    sign stops the start with the reason, rather than failing at a learner's completion."""
+    from lms.certificates.signing import init_app
+
+    init_app(app)
 
 
 def select_locale() -> str:

@@ -31,7 +31,14 @@ FONT_FILES: dict[tuple[str, str], str] = {
     ("serif", "I"): "DejaVuSerif-Italic.ttf",
 }
 
+# How a reader checks the certificate. Unsigned, the QR code (or its address) is the only way; a
+# signed PDF also carries a digital signature that any PDF reader verifies.
 QR_VERIFICATION_NOTE = "Keaslian sertifikat ini dapat diperiksa dengan memindai kode QR"
+SIGNED_VERIFICATION_NOTE = (
+    "Sertifikat ini ditandatangani secara elektronik. Keasliannya dapat diperiksa pada tanda tangan "
+    "elektronik berkas PDF ini, dengan memindai kode QR"
+)
+SIGNED_MARK = "Ditandatangani secara elektronik"
 
 # A4 landscape, millimetres.
 PAGE_W, PAGE_H = 297.0, 210.0
@@ -544,8 +551,12 @@ def _letterhead(pdf: FPDF, snapshot: CertificateSnapshot, settings: CertificateS
 FOOTER_TOP = 153.0
 
 
-def _footer(pdf: FPDF, snapshot: CertificateSnapshot, settings: CertificateSettings) -> None:
-    """QR code and how to verify on the left; place, date and signatory on the right."""
+def _footer(pdf: FPDF, snapshot: CertificateSnapshot, settings: CertificateSettings, *, signed: bool) -> None:
+    """QR code and how to verify on the left; place, date and signatory on the right.
+
+    A PDF that will be signed says so, where a wet signature would go and in the note on
+    verification; an unsigned one points to the QR code alone.
+    """
     top = FOOTER_TOP
     payload = qr_payload(snapshot, settings)
     qr_x, qr_size = 24.0, 31.0
@@ -558,7 +569,11 @@ def _footer(pdf: FPDF, snapshot: CertificateSnapshot, settings: CertificateSetti
     pdf.set_text_color(*INK)
     pdf.set_font("sans", "", 8.5)
     pdf.set_xy(note_x, top + 10.5)
-    pdf.multi_cell(note_w, 4, QR_VERIFICATION_NOTE + " di samping atau dengan membuka alamat:", align=Align.L)
+    if signed:
+        note = SIGNED_VERIFICATION_NOTE + " di samping, atau dengan membuka alamat:"
+    else:
+        note = QR_VERIFICATION_NOTE + " di samping atau dengan membuka alamat:"
+    pdf.multi_cell(note_w, 4, note, align=Align.L)
     url_size = _fit_size(pdf, payload, "sans", "", 8, 6, note_w)
     pdf.set_text_color(*NAVY)
     pdf.set_xy(note_x, pdf.get_y() + 0.8)
@@ -578,6 +593,12 @@ def _footer(pdf: FPDF, snapshot: CertificateSnapshot, settings: CertificateSetti
         top + 8.5
     )
     name_y = top + 30
+    if signed:
+        pdf.set_text_color(*MUTED)
+        pdf.set_font("serif", "I", 9)
+        pdf.set_xy(block_x, name_y - 6)
+        pdf.cell(block_w, 4.5, SIGNED_MARK, align=Align.C)
+        pdf.set_text_color(*INK)
     signer_name = clean_text(snapshot.signer_name)
     if signer_name:
         _fit_size(pdf, signer_name, "sans", "B", 10.5, 8, block_w)
@@ -593,18 +614,22 @@ def _footer(pdf: FPDF, snapshot: CertificateSnapshot, settings: CertificateSetti
         pdf.cell(block_w, 5, f"NIP. {format_nip(snapshot.signer_nip)}", align=Align.C)
 
 
-def render_certificate_pdf(snapshot: CertificateSnapshot, settings: CertificateSettings) -> bytes:
-    """The certificate as PDF bytes: A4 landscape, fonts embedded, unsigned, verified by its QR code.
+def render_certificate_pdf(
+    snapshot: CertificateSnapshot, settings: CertificateSettings, *, signed: bool = False
+) -> bytes:
+    """The certificate as PDF bytes: A4 landscape, fonts embedded, verified by its QR code.
 
-    Pure: no database, no clock. The same snapshot and settings give byte-identical output. Raises
-    ValidationError (before drawing anything) when a field holds characters the fonts cannot print.
+    `signed` only changes the wording (the page says it is signed electronically); the signature
+    itself is added afterwards by lms.certificates.signing. Pure: no database, no clock. The same
+    snapshot, settings and `signed` give byte-identical output. Raises ValidationError (before
+    drawing anything) when a field holds characters the fonts cannot print.
     """
     check_printable(snapshot)
     pdf = _new_document(snapshot, settings)
     _frame(pdf)
     _letterhead(pdf, snapshot, settings)
     _draw_middle(pdf, snapshot, top=44.5, bottom=FOOTER_TOP - 2)
-    _footer(pdf, snapshot, settings)
+    _footer(pdf, snapshot, settings, signed=signed)
     return bytes(pdf.output())
 
 

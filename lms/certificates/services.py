@@ -33,6 +33,7 @@ from lms.certificates.models import (
 from lms.certificates.numbering import format_number, new_verification_code, numbering_year
 from lms.certificates.pdf import CertificateSettings, CertificateSnapshot, check_printable, clean_text
 from lms.certificates.pdf import render_certificate_pdf as _render
+from lms.certificates.signing import SigningError, current_signer
 from lms.content.models import Module
 from lms.database import utcnow
 from lms.errors import Conflict, ValidationError
@@ -106,7 +107,17 @@ def _identity(user: User) -> dict:
 
 
 def _store_pdf(certificate: Certificate, settings: CertificateSettings) -> None:
-    data = _render(certificate.snapshot(), settings)
+    """Render the PDF and, when a signing key is configured, sign it (once: this file is what is served).
+
+    Raises SigningError when the key cannot sign (it expired since the app started): the certificate
+    is then not issued, rather than issued without the signature its office relies on.
+    """
+    signer = current_signer()
+    data = _render(certificate.snapshot(), settings, signed=signer is not None)
+    if signer is not None:
+        data = signer.sign(
+            data, reason=f"Penerbitan sertifikat pelatihan {certificate.number}", location=certificate.place
+        )
     certificate.file = CertificateFile(sha256=hashlib.sha256(data).hexdigest(), size=len(data), pdf=data)
 
 
@@ -122,7 +133,9 @@ def _new_certificate(
     """Check the snapshot prints, take a number, add the certificate with its PDF (in a savepoint).
 
     Raises ValidationError (nothing written, no number taken) when a field holds characters the
-    certificate fonts lack; IntegrityError when this (completion, issue_no) exists already.
+    certificate fonts lack; SigningError (a ValidationError: likewise nothing written, the number
+    rolled back with the savepoint) when a configured signing key cannot sign; IntegrityError when
+    this (completion, issue_no) exists already.
     """
     defaults = settings.snapshot_defaults()
     fields = {
@@ -191,7 +204,8 @@ def issue_certificate(
     refuses a second, and then None is returned and nothing else changes.
 
     The snapshot is taken now, from the learner and module as they are at completion. Raises
-    ValidationError when her data holds characters the certificate cannot print.
+    ValidationError when her data holds characters the certificate cannot print, SigningError when
+    the configured signing key cannot sign.
     """
     settings = settings or certificate_settings()
     issued_at = issued_at or utcnow()
@@ -232,13 +246,19 @@ PENDING_MESSAGE = (
     "Modul selesai dan sudah tercatat, tetapi sertifikatnya belum dapat diterbitkan. {reason} "
     "Sertifikat akan diterbitkan setelah data Anda diperbaiki."
 )
+SIGNING_PENDING_MESSAGE = (
+    "Modul selesai dan sudah tercatat, tetapi sertifikatnya belum dapat diterbitkan karena tanda tangan "
+    "elektroniknya sedang bermasalah. Sertifikat akan diterbitkan setelah admin memperbaikinya; "
+    "Anda tidak perlu mengulang modul."
+)
 
 
 def on_module_completed(completion: Completion) -> None:
     """`module_completed` receiver: issue the certificate inside the completion's transaction.
 
-    When her data cannot be printed the completion still stands: the refusal is logged in the audit
-    trail, told to her, and the certificate waits for `issue_missing` once the data is corrected.
+    When her data cannot be printed, or the signing key cannot sign, the completion still stands: the
+    refusal is logged in the audit trail, told to her, and the certificate waits for `issue_missing`
+    once the data (or the key) is corrected.
     """
     try:
         issue_certificate(completion)
@@ -252,7 +272,10 @@ def on_module_completed(completion: Completion) -> None:
             completion_id=completion.id,
         )
         if has_request_context():
-            flash(PENDING_MESSAGE.format(reason=error.message), "error")
+            if isinstance(error, SigningError):
+                flash(SIGNING_PENDING_MESSAGE, "error")
+            else:
+                flash(PENDING_MESSAGE.format(reason=error.message), "error")
 
 
 def connect_signals() -> None:
@@ -397,7 +420,8 @@ def set_hr_scope(user: User, opd: Opd | None, *, actor: User | None = None) -> N
 
 
 def pdf_bytes(certificate: Certificate) -> bytes:
-    """The PDF as issued; rendered again from the snapshot (byte-identical, unsigned) if no copy is stored."""
+    """The PDF as issued (signed, when it was signed at issue); rendered again from the snapshot
+    (byte-identical, unsigned) only if no copy is stored — never signed a second time."""
     stored = db.session.scalar(select(CertificateFile.pdf).where(CertificateFile.certificate_id == certificate.id))
     if stored is not None:
         return stored
