@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager
 
-from lms.accounts.models import Opd, User
+from lms.accounts.models import HR, Opd, User, UserRole
 from lms.certificates.exports import SiasnCourse, siasn_course
 from lms.certificates.models import REVOKED, VALID, Certificate, HrScope
 from lms.certificates.numbering import is_well_formed_code
@@ -104,6 +104,26 @@ def hr_scope_opd(user: User) -> Opd | None:
     """The OPD an HR account is limited to, or None when it is city-wide."""
     scope = db.session.get(HrScope, user.id)
     return scope.opd if scope is not None else None
+
+
+@dataclass(frozen=True)
+class HrAccount:
+    """An HR account and what it sees: one OPD, or (scope None) the whole city."""
+
+    user: User
+    scope: Opd | None
+
+
+def hr_accounts() -> list[HrAccount]:
+    """Every account holding the HR role, by name, with its scope (one query)."""
+    rows = db.session.execute(
+        select(User, Opd)
+        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == HR))
+        .outerjoin(HrScope, HrScope.user_id == User.id)
+        .outerjoin(Opd, Opd.id == HrScope.opd_id)
+        .order_by(User.name, User.id)
+    ).all()
+    return [HrAccount(user=user, scope=opd) for user, opd in rows]
 
 
 def _people_in(opd_id: int):

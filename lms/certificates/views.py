@@ -1,7 +1,9 @@
-"""Certificate pages: public verification, the learner's download, and the HR desk (role `hr`)."""
+"""Certificate pages: public verification, the learner's download, the HR desk (role `hr`), and the
+admin's page of HR scopes (which OPD each HR account sees)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from urllib.parse import quote
@@ -9,6 +11,7 @@ from urllib.parse import quote
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -21,7 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from lms.accounts.models import HR
+from lms.accounts.models import ADMIN, HR
 from lms.accounts.nip import format_nip, mask_nip
 from lms.certificates import queries, services
 from lms.certificates.archive import stream_zip
@@ -31,7 +34,7 @@ from lms.certificates.models import Certificate
 from lms.certificates.numbering import verification_url
 from lms.certificates.pdf import JpRecap, RecapLine, render_jp_recap_pdf
 from lms.csvutil import as_text, iter_csv, write_xlsx
-from lms.errors import NotFound, render_error
+from lms.errors import NotFound, ValidationError, render_error
 from lms.extensions import db, limiter
 from lms.i18n import long_date
 from lms.learning import queries as learning_queries
@@ -540,3 +543,67 @@ def siasn():
         modules=queries.module_choices(),
         columns=SIASN_COLUMNS,
     )
+
+
+# --- the admin: HR scopes ------------------------------------------------------------------------
+
+CITY_WIDE = "kota"  # the select's value for "the whole city"; an OPD is chosen by its id
+_ID = re.compile(r"[0-9]{1,9}")
+
+
+def _chosen_id(value: str | None) -> int | None:
+    return int(value) if value and _ID.fullmatch(value) else None
+
+
+def _chosen_scope(value: str | None) -> int | None:
+    """The OPD id chosen in the form, or None for city-wide; anything else is refused — a garbled value
+    must never widen an account to the whole city."""
+    if value == CITY_WIDE:
+        return None
+    opd_id = _chosen_id(value)
+    if not opd_id:
+        raise ValidationError("OPD yang dipilih tidak ditemukan. Muat ulang halaman, lalu pilih lagi.")
+    return opd_id
+
+
+def _hr_scopes_page(form: ConfirmForm, status: int = 200):
+    html = render_template(
+        "certificates/hr_scopes.html",
+        accounts=queries.hr_accounts(),
+        opds=queries.opd_choices(None),
+        form=form,
+        city=CITY_WIDE,
+        format_nip=format_nip,
+    )
+    return html, status
+
+
+@certificates.route("/admin/lingkup-hr", methods=["GET", "POST"])
+@role_required(ADMIN)
+def hr_scopes():
+    """Every HR account with what it sees — the whole city (BKPP) or one OPD — and a form to change it.
+
+    A change is audited; a bad choice (unknown OPD, an account without the HR role) changes nothing
+    and says why.
+    """
+    form = ConfirmForm()
+    if request.method == "GET":
+        return _hr_scopes_page(form)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        user, opd, changed = services.change_hr_scope(
+            _chosen_id(request.form.get("user_id")), _chosen_scope(request.form.get("opd_id")), actor=current_user
+        )
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _hr_scopes_page(form, status=400)
+    db.session.commit()
+    if not changed:
+        flash(_("Tidak ada perubahan: cakupan %(name)s sudah seperti itu.", name=user.name), "info")
+    elif opd is None:
+        flash(_("%(name)s kini melihat ASN dan sertifikat seluruh kota.", name=user.name), "success")
+    else:
+        flash(_("%(name)s kini hanya melihat ASN dan sertifikat %(opd)s.", name=user.name, opd=opd.name), "success")
+    return redirect(url_for("certificates.hr_scopes"))
