@@ -408,126 +408,125 @@ def mib(kib: int | None) -> float:
     return (kib or 0) / 1024
 
 
-def render(results: list[BackendResult], args, skipped: list[str]) -> str:
+def render_method(args) -> str:
+    """The section every run rewrites: how the figures below were taken."""
     settings = gunicorn_for("wsgi:app", args, {}, None).settings
-    lines = [
-        "## Load and throughput (`make bench`)",
+    return "\n".join(
+        [
+            "## Load and throughput (`make bench`)",
+            "",
+            f"gunicorn on 127.0.0.1: `{settings}`, the same for Lentera and the floor. Locust headless "
+            f"(FastHttpUser): {args.users} users spawned at {args.spawn_rate:g}/s (each logs in once; logins "
+            f"are timed apart because they fall in the ramp-up), then {args.duration} s measured with every "
+            f"learner in, think time {args.think_min:g}–{args.think_max:g} s between a learner's requests: "
+            "Beranda 10 %, open a lesson 60 %, mark a lesson done 15 %, quiz 10 % (start when none is open, "
+            "load the attempt page, then save or submit, half each), certificate 5 %. "
+            f"wrk: {args.connections} connections × {args.wrk_seconds} s, 2 threads, one logged-in learner; "
+            "the **floor** is a Flask view returning a short string under the same gunicorn settings, measured "
+            "just before each database's pages, so each ratio compares runs a minute apart. Locust, wrk and "
+            "gunicorn share the same cores. Seed: 2,000 ASN in 20 OPDs, half with two modules started, one in "
+            "ten with a module completed (with its certificate); the shipped modules plus 50 generated ones "
+            "(8 lessons, 10 questions each). Each database has its own section below, rewritten when that "
+            'database is benchmarked (`make bench BENCH_ARGS="--backends postgresql"` redoes one).',
+        ]
+    )
+
+
+def render_targets(r: BackendResult) -> list[str]:
+    floor = r.floor
+    worst = max(r.load, key=lambda s: s.p95, default=None)
+    slow = [s.name for s in r.load if s.p95 >= TARGET_P95_MS or s.p99 >= TARGET_P99_MS]
+    lesson = next((w for w in r.wrk if w.name.startswith("lesson")), None)
+    ratio = lesson.rps / floor.rps if lesson and floor and floor.rps else 0
+    rss, pss = mib(r.memory_idle.get("rss")), mib(r.memory_idle.get("pss"))
+    failed = sum(r.failures_whole_run.values())
+    latency = (
+        f"{mark(not slow)} " + (f"missed: {', '.join(slow)}" if slow else f"worst p95 {worst.p95:.0f} ms")
+        if worst
+        else "—"
+    )
+    return [
         "",
-        f"gunicorn on 127.0.0.1: `{settings}`, the same for Lentera and the floor. Locust headless "
-        f"(FastHttpUser): {args.users} users spawned at {args.spawn_rate:g}/s (each logs in once; logins are "
-        f"timed apart because they fall in the ramp-up), then {args.duration} s measured with every learner "
-        f"in, think time {args.think_min:g}–{args.think_max:g} s between a learner's requests: Beranda 10 %, "
-        "open a lesson 60 %, mark a lesson done 15 %, quiz 10 % (start when none is open, load the attempt "
-        "page, then save or submit, half each), certificate 5 %. "
-        f"wrk: {args.connections} connections × {args.wrk_seconds} s, 2 threads, one logged-in learner. "
-        "Locust, wrk and gunicorn share the same cores. Seed: 2,000 ASN in 20 OPDs, half with two modules "
-        "started, one in ten with a module completed; the shipped modules plus 50 generated ones "
-        "(8 lessons, 10 questions each).",
-        "",
-        "**Floor**: a Flask view returning a short string, under the same gunicorn settings, measured with wrk "
-        "just before each database's pages (so each ratio compares runs a minute apart): "
-        + "; ".join(f"{r.backend} {r.floor.rps:,.0f} req/s" for r in results if r.floor)
-        + ".",
+        "| target | result |",
+        "|---|---|",
+        f"| no failed request | {mark(failed == 0)} {failed} of {r.requests_whole_run:,} |",
+        f"| no acknowledged write lost | {mark(sum(r.lost.values()) == 0)} {sum(r.lost.values())} lost |",
+        f"| p95 < 200 ms, p99 < 500 ms (every type) | {latency} |",
+        f"| lesson page ≥ 40 % of the floor | {mark(ratio >= TARGET_LESSON_RATIO)} {ratio:.0%} |",
+        f"| 2 workers idle ≤ 150 MiB (RSS / PSS) | RSS {mark(rss <= TARGET_IDLE_MIB)} {rss:.0f} / "
+        f"PSS {mark(pss <= TARGET_IDLE_MIB)} {pss:.0f} MiB |",
     ]
-    summary = ["", "| target | " + " | ".join(r.backend for r in results) + " |", "|---|" + "---|" * len(results)]
-    rows: dict[str, list[str]] = {
-        "no failed request": [],
-        "no acknowledged write lost": [],
-        "p95 < 200 ms, p99 < 500 ms (every type)": [],
-        "lesson page ≥ 40 % of the floor": [],
-        "2 workers idle ≤ 150 MiB (RSS / PSS)": [],
-    }
-    for r in results:
-        floor = r.floor
-        worst = max(r.load, key=lambda s: s.p95, default=None)
-        slow = [s.name for s in r.load if s.p95 >= TARGET_P95_MS or s.p99 >= TARGET_P99_MS]
-        lesson = next((w for w in r.wrk if w.name.startswith("lesson")), None)
-        ratio = lesson.rps / floor.rps if lesson and floor.rps else 0
-        rss, pss = mib(r.memory_idle.get("rss")), mib(r.memory_idle.get("pss"))
-        failed = sum(r.failures_whole_run.values())
-        rows["no failed request"].append(f"{mark(failed == 0)} {failed} of {r.requests_whole_run:,}")
-        rows["no acknowledged write lost"].append(f"{mark(sum(r.lost.values()) == 0)} {sum(r.lost.values())} lost")
-        rows["p95 < 200 ms, p99 < 500 ms (every type)"].append(
-            f"{mark(not slow)} " + (f"missed: {', '.join(slow)}" if slow else f"worst p95 {worst.p95:.0f} ms")
-            if worst
-            else "—"
+
+
+def render_backend(r: BackendResult, args) -> str:
+    """One database's section: targets, Locust per request type, writes checked, wrk against the floor, memory."""
+    lines: list[str] = []
+    floor = r.floor
+    lines += [
+        f"### {r.backend} (`make bench`)",
+        "",
+        f"1-minute load average {r.load_average[0]:.1f} before this part, {r.load_average[1]:.1f} after it "
+        "(the benchmark alone brings it to about 2–3; more means other work shared the cores). "
+        f"Seeded in {r.seed_seconds:.1f} s: "
+        + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in r.seed_counts.items())
+        + ".",
+        "",
+        f"Locust, {args.duration} s with {args.users} learners in: {r.total_rps:.0f} req/s over all types, "
+        f"{r.total_failures} failed requests. Over the whole run, ramp-up included: "
+        f"{r.requests_whole_run:,} requests, "
+        + (
+            "failed: " + ", ".join(f"{n} {name}" for name, n in sorted(r.failures_whole_run.items()))
+            if r.failures_whole_run
+            else "none failed"
         )
-        rows["lesson page ≥ 40 % of the floor"].append(f"{mark(ratio >= TARGET_LESSON_RATIO)} {ratio:.0%}")
-        rows["2 workers idle ≤ 150 MiB (RSS / PSS)"].append(
-            f"RSS {mark(rss <= TARGET_IDLE_MIB)} {rss:.0f} / PSS {mark(pss <= TARGET_IDLE_MIB)} {pss:.0f} MiB"
+        + ".",
+        "",
+        "| request type | requests | failures | req/s | p50 ms | p95 ms | p99 ms | p95 < 200 / p99 < 500 |",
+        "|---|---:|---:|---:|---:|---:|---:|:---:|",
+    ]
+    for s in r.load:
+        ok = s.p95 < TARGET_P95_MS and s.p99 < TARGET_P99_MS
+        lines.append(
+            f"| {s.name} | {s.count:,} | {s.failures} | {s.rps:.1f} | {s.p50:.0f} | {s.p95:.0f} | {s.p99:.0f} "
+            f"| {mark(ok)} |"
         )
-    summary += [f"| {name} | " + " | ".join(cells) + " |" for name, cells in rows.items()]
-    lines += summary
-    for r in results:
-        floor = r.floor
-        lines += [
-            "",
-            f"### {r.backend}",
-            "",
-            f"1-minute load average {r.load_average[0]:.1f} before this part, {r.load_average[1]:.1f} after it "
-            "(the benchmark alone brings it to about 2–3; more means other work shared the cores). "
-            f"Seeded in {r.seed_seconds:.1f} s: "
-            + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in r.seed_counts.items())
-            + ".",
-            "",
-            f"Locust, {args.duration} s with {args.users} learners in: {r.total_rps:.0f} req/s over all types, "
-            f"{r.total_failures} failed requests. Over the whole run, ramp-up included: "
-            f"{r.requests_whole_run:,} requests, "
-            + (
-                "failed: " + ", ".join(f"{n} {name}" for name, n in sorted(r.failures_whole_run.items()))
-                if r.failures_whole_run
-                else "none failed"
-            )
-            + ".",
-            "",
-            "| request type | requests | failures | req/s | p50 ms | p95 ms | p99 ms | p95 < 200 / p99 < 500 |",
-            "|---|---:|---:|---:|---:|---:|---:|:---:|",
-        ]
-        for s in r.load:
-            ok = s.p95 < TARGET_P95_MS and s.p99 < TARGET_P99_MS
-            lines.append(
-                f"| {s.name} | {s.count:,} | {s.failures} | {s.rps:.1f} | {s.p50:.0f} | {s.p95:.0f} | {s.p99:.0f} "
-                f"| {mark(ok)} |"
-            )
-        if r.login_ms:
-            lines.append(
-                f"| login, during the ramp-up (scrypt) | {len(r.login_ms):,} | {r.login_failures} | — "
-                f"| {percentile(r.login_ms, 0.5):.0f} | {percentile(r.login_ms, 0.95):.0f} "
-                f"| {percentile(r.login_ms, 0.99):.0f} | (not in the target) |"
-            )
-        lost_total = sum(r.lost.values())
-        lines += [
-            "",
-            "Acknowledged writes checked in the database afterwards (ramp-up included): "
-            + ", ".join(f"{r.acks[k]:,} {k} ({r.lost[k]} missing)" for k in r.acks)
-            + f" — {mark(lost_total == 0)} {'no write lost' if lost_total == 0 else 'WRITES LOST'}.",
-            "",
-            f"| wrk, {args.connections} connections | req/s | ratio to floor | p50 ms | p99 ms | non-2xx "
-            "| socket errors |",
-            "|---|---:|---:|---:|---:|---:|---:|",
-            f"| floor (Flask hello) | {floor.rps:,.0f} | 100 % | {floor.p50_ms:.1f} | {floor.p99_ms:.1f} "
-            f"| {floor.non_2xx} | {floor.socket_errors} |",
-        ]
-        for w in r.wrk:
-            ratio = w.rps / floor.rps if floor.rps else 0
-            target = f" {mark(ratio >= TARGET_LESSON_RATIO)}" if w.name.startswith("lesson") else ""
-            lines.append(
-                f"| {w.name} | {w.rps:,.0f} | {ratio:.0%}{target} | {w.p50_ms:.1f} | {w.p99_ms:.1f} "
-                f"| {w.non_2xx} | {w.socket_errors} |"
-            )
-        idle, after = r.memory_idle, r.memory_after
-        lines += [
-            "",
-            f"Memory of the {args.workers} workers, summed (MiB): idle after warm-up RSS {mib(idle.get('rss')):.0f}, "
-            f"PSS {mib(idle.get('pss')):.0f}, private {mib(idle.get('uss')):.0f}; idle after the load RSS "
-            f"{mib(after.get('rss')):.0f}, PSS {mib(after.get('pss')):.0f}, private {mib(after.get('uss')):.0f}. "
-            "RSS counts the pages the workers share (the app imported once by the master, Python, libpq) in "
-            "each of them; PSS splits them between the processes that share them.",
-        ]
-        for note in r.notes:
-            lines.append(f"\n_Note: {note}._")
-    for reason in skipped:
-        lines.append(f"\n_Not run: {reason}._")
+    if r.login_ms:
+        lines.append(
+            f"| login, during the ramp-up (scrypt) | {len(r.login_ms):,} | {r.login_failures} | — "
+            f"| {percentile(r.login_ms, 0.5):.0f} | {percentile(r.login_ms, 0.95):.0f} "
+            f"| {percentile(r.login_ms, 0.99):.0f} | (not in the target) |"
+        )
+    lost_total = sum(r.lost.values())
+    lines += [
+        "",
+        "Acknowledged writes checked in the database afterwards (ramp-up included): "
+        + ", ".join(f"{r.acks[k]:,} {k} ({r.lost[k]} missing)" for k in r.acks)
+        + f" — {mark(lost_total == 0)} {'no write lost' if lost_total == 0 else 'WRITES LOST'}.",
+        "",
+        f"| wrk, {args.connections} connections | req/s | ratio to floor | p50 ms | p99 ms | non-2xx | socket errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| floor (Flask hello) | {floor.rps:,.0f} | 100 % | {floor.p50_ms:.1f} | {floor.p99_ms:.1f} "
+        f"| {floor.non_2xx} | {floor.socket_errors} |",
+    ]
+    for w in r.wrk:
+        ratio = w.rps / floor.rps if floor.rps else 0
+        target = f" {mark(ratio >= TARGET_LESSON_RATIO)}" if w.name.startswith("lesson") else ""
+        lines.append(
+            f"| {w.name} | {w.rps:,.0f} | {ratio:.0%}{target} | {w.p50_ms:.1f} | {w.p99_ms:.1f} "
+            f"| {w.non_2xx} | {w.socket_errors} |"
+        )
+    idle, after = r.memory_idle, r.memory_after
+    lines += [
+        "",
+        f"Memory of the {args.workers} workers, summed (MiB): idle after warm-up RSS {mib(idle.get('rss')):.0f}, "
+        f"PSS {mib(idle.get('pss')):.0f}, private {mib(idle.get('uss')):.0f}; idle after the load RSS "
+        f"{mib(after.get('rss')):.0f}, PSS {mib(after.get('pss')):.0f}, private {mib(after.get('uss')):.0f}. "
+        "RSS counts the pages the workers share (the app imported once by the master, Python, libpq) in "
+        "each of them; PSS splits them between the processes that share them.",
+    ]
+    for note in r.notes:
+        lines.append(f"\n_Note: {note}._")
+    lines[3:3] = render_targets(r)
     return "\n".join(lines)
 
 
@@ -586,12 +585,19 @@ def main() -> None:
             print(f"[bench] working folder kept: {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    body = render(results, args, skipped)
-    print(body)
+    method = render_method(args)
+    sections = {f"bench-load-{r.backend.lower()}": render_backend(r, args) for r in results}
+    print(method)
+    for text in sections.values():
+        print("\n" + text)
+    for reason in skipped:
+        print(f"\nNot run: {reason}.")
     if not args.no_write:
         from bench.report import write_section
 
-        write_section("bench-load", body)
+        write_section("bench-load", method)
+        for name, text in sections.items():
+            write_section(name, text)
     if any(sum(r.lost.values()) for r in results):
         sys.exit("acknowledged writes were lost")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import AuditLog, Opd, User
 from lms.extensions import db
@@ -27,6 +28,16 @@ def search_users(q: str = "", opd_id: int | None = None, page: int = 1):
         stmt = stmt.where(User.opd_id == opd_id)
     stmt = stmt.order_by(User.name, User.id)
     return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def user_for_session(user_id: int, session_version: int) -> User | None:
+    """The user behind a session, with OPD and roles, in one query (it runs on every request)."""
+    stmt = (
+        select(User)
+        .options(joinedload(User.role_rows))
+        .where(User.id == user_id, User.session_version == session_version)
+    )
+    return db.session.execute(stmt).unique().scalar_one_or_none()
 
 
 def list_opds(active_only: bool = False) -> list[Opd]:

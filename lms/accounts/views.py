@@ -361,7 +361,5 @@ def load_user(user_id: str) -> User | None:
         uid, version = int(raw_id), int(raw_version)
     except (ValueError, AttributeError):
         return None
-    user = db.session.get(User, uid)
-    if user is None or user.session_version != version or not user.is_active_account:
-        return None
-    return user
+    user = queries.user_for_session(uid, version)
+    return user if user is not None and user.is_active_account else None
