@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from lms.accounts.models import PESERTA, ROLES, User
 from lms.accounts.nip import parse_nip
 from lms.accounts.services import IssuedCode, create_user, get_or_create_opd, issue_code, record_audit
+from lms.csvutil import as_text, write_csv
 from lms.errors import ValidationError
 
 REQUIRED_COLUMNS = ("nip", "nama", "email", "opd", "jabatan", "peran")
@@ -174,7 +175,12 @@ def import_rows(rows: list[ImportRow], *, actor: User | None) -> list[IssuedCode
 
 
 def codes_csv(codes: Iterable[tuple[str, str, str, str]]) -> str:
-    """The activation codes for HR to hand out: nip, nama, kode_aktivasi, berlaku_sampai."""
-    from lms.csvutil import write_csv
+    """The activation codes for HR to hand out: nip, nama, kode_aktivasi, berlaku_sampai.
 
-    return write_csv(["nip", "nama", "kode_aktivasi", "berlaku_sampai"], codes)
+    The NIP is written as text (="…", see lms.csvutil): opened in Excel, an 18-digit number would keep
+    only 15 significant digits and every NIP would end in 000.
+    """
+    return write_csv(
+        ["nip", "nama", "kode_aktivasi", "berlaku_sampai"],
+        ((as_text(nip), name, code, until) for nip, name, code, until in codes),
+    )

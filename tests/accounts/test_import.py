@@ -247,8 +247,10 @@ def test_web_import_upload_preview_confirm_codes_and_download(app, db, admin):
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[0] == ["nip", "nama", "kode_aktivasi", "berlaku_sampai"]
-    assert [r[0] for r in rows[1:]] == GOOD_NIPS
-    codes = {r[0]: r[2] for r in rows[1:]}
+    # The NIP as Excel text (="…"): a bare 18-digit number would keep only 15 digits in Excel.
+    assert [r[0] for r in rows[1:]] == [f'="{nip}"' for nip in GOOD_NIPS]
+    assert f'"=""{GOOD_NIPS[0]}"""' in body
+    codes = {r[0][2:-1]: r[2] for r in rows[1:]}
     # each code logs its owner in, once, into the forced password change
     for nip, code in codes.items():
         assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
@@ -357,6 +359,15 @@ def test_codes_csv_neutralises_spreadsheet_formulas(admin):
     assert row[1] == '\'=HYPERLINK("http://jahat")'
 
 
+def test_codes_csv_writes_the_nip_as_text_and_never_a_formula_in_its_place():
+    from lms.accounts.csv_import import codes_csv
+
+    body = codes_csv([("198501012010012001", "Siti", "AAAA-BBBB-CCCC", "2026-12-12"), ("=1+1", "x", "k", "b")])
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[1] == ['="198501012010012001"', "Siti", "AAAA-BBBB-CCCC", "2026-12-12"]
+    assert rows[2][0] == "'=1+1"  # a tampered NIP is not number-like: neutralised, not wrapped
+
+
 def test_codes_csv_refuses_mismatched_columns(admin):
     browser, _ = admin
     form = {"nip": ["1", "2"], "nama": ["a"], "kode": ["k"], "berlaku": ["b"]}
@@ -383,7 +394,7 @@ def test_cli_import_writes_users_and_prints_codes(db, runner, csv_file):
     assert "3 akun diimpor." in result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["nip", "nama", "kode_aktivasi", "berlaku_sampai"]
-    assert [r[0] for r in rows[1:]] == GOOD_NIPS
+    assert [r[0] for r in rows[1:]] == [f'="{nip}"' for nip in GOOD_NIPS]  # NIP as Excel text, as on the web
     assert count_users() == 3
     assert sorted(db.session.scalars(select(Opd.name))) == ["Dinas Kesehatan", "Kecamatan Tembalang"]
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "users.import"))

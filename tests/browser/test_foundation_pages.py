@@ -3,6 +3,8 @@ sizes — nothing wider than the screen, no serious axe-core violation, and the 
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 from playwright.sync_api import expect
 
@@ -73,4 +75,6 @@ def test_admin_desk_and_csv_import(live_server, new_page, admin_nip, tmp_path, v
         page.get_by_role("button", name="Unduh kode aktivasi (CSV)").click()
     lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "nip,nama,kode_aktivasi,berlaku_sampai"
-    assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(good)
+    # The NIP column holds each NIP as Excel text (="…", so Excel keeps all 18 digits).
+    nips = [row[0] for row in csv.reader(lines[1:])]
+    assert sorted(nips) == sorted(f'="{nip}"' for nip in good)
