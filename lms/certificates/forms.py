@@ -13,7 +13,8 @@ from lms.certificates.models import REISSUED, REVOKE_CATEGORIES
 class RevokeForm(FlaskForm):
     category = SelectField(
         _l("Kategori alasan (tampil di halaman verifikasi)"),
-        choices=[("", _l("— pilih —"))] + [(key, label) for key, label in REVOKE_CATEGORIES.items() if key != REISSUED],
+        choices=[("", _l("— pilih —"))]
+        + [(key, _l(label)) for key, label in REVOKE_CATEGORIES.items() if key != REISSUED],
         validators=[DataRequired(_l("Pilih kategori alasan."))],
     )
     reason = TextAreaField(

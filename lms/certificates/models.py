@@ -18,13 +18,20 @@ VALID = "valid"
 REVOKED = "revoked"
 STATUSES = (VALID, REVOKED)
 
+
+def N_(message: str) -> str:
+    """Mark a label for the translation catalogue (Babel extracts N_ by default) without translating it
+    here: records and exports keep the Indonesian text, pages translate it where shown with _(label)."""
+    return message
+
+
 # Why a certificate was revoked: the category is shown on the public verification page, the text is not.
 REVOKE_CATEGORIES = {
-    "data_salah": "Data peserta salah",
-    "tidak_sah": "Penyelesaian tidak sah",
-    "modul_ditarik": "Modul ditarik",
-    "diterbitkan_ulang": "Diganti dengan sertifikat baru",
-    "lainnya": "Alasan lain",
+    "data_salah": N_("Data peserta salah"),
+    "tidak_sah": N_("Penyelesaian tidak sah"),
+    "modul_ditarik": N_("Modul ditarik"),
+    "diterbitkan_ulang": N_("Diganti dengan sertifikat baru"),
+    "lainnya": N_("Alasan lain"),
 }
 REISSUED = "diterbitkan_ulang"
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import contains_eager
 
 from lms.accounts.models import HR, Opd, User, UserRole
 from lms.certificates.exports import SiasnCourse, siasn_course
-from lms.certificates.models import REVOKED, VALID, Certificate, HrScope
+from lms.certificates.models import N_, REVOKED, VALID, Certificate, HrScope
 from lms.certificates.numbering import is_well_formed_code
 from lms.content.models import Module
 from lms.errors import NotFound
@@ -25,7 +25,7 @@ from lms.learning import queries as learning_queries
 from lms.learning.models import Completion
 
 PAGE_SIZE = 50
-STATUS_FILTERS = {"berlaku": "Berlaku", "kedaluwarsa": "Kedaluwarsa", "dicabut": "Dicabut"}
+STATUS_FILTERS = {"berlaku": N_("Berlaku"), "kedaluwarsa": N_("Kedaluwarsa"), "dicabut": N_("Dicabut")}
 
 
 def today_local() -> date:

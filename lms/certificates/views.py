@@ -30,7 +30,7 @@ from lms.certificates import queries, services
 from lms.certificates.archive import stream_zip
 from lms.certificates.exports import SIASN_COLUMNS, certificate_filename
 from lms.certificates.forms import ConfirmForm, ReissueForm, RevokeForm
-from lms.certificates.models import Certificate
+from lms.certificates.models import N_, Certificate
 from lms.certificates.numbering import verification_url
 from lms.certificates.pdf import JpRecap, RecapLine, render_jp_recap_pdf
 from lms.csvutil import as_text, iter_csv, write_xlsx
@@ -113,7 +113,7 @@ def _status_of(certificate: Certificate, today: date) -> str:
     return "valid"
 
 
-STATUS_LABELS = {"valid": "Berlaku", "expired": "Kedaluwarsa", "revoked": "Dicabut"}
+STATUS_LABELS = {"valid": N_("Berlaku"), "expired": N_("Kedaluwarsa"), "revoked": N_("Dicabut")}  # exports: as is
 
 
 def _scope():

@@ -487,3 +487,29 @@ def test_opd_table_counts_who_reached_the_target(db, login_as):
     assert sorted((r[1], r[3], r[5]) for r in rows[1:]) == [("Rina Tercapai", "20", "ya"), ("Tono Belum", "0", "belum")]
     overview = text(browser.get("/hr/opd"))
     assert "Kecamatan Candisari" in overview
+
+
+# --- in English ----------------------------------------------------------------------------------
+
+
+def test_verification_page_in_english_translates_the_status_and_reason_category(db, browser):
+    certificate = issued()
+    services.revoke_certificate(certificate, actor=None, category="tidak_sah", reason="Rahasia internal")
+    db.session.commit()
+    browser.post_form("/login", {"lang": "en"}, action="/bahasa")
+    page = text(browser.get(f"/verifikasi/{certificate.verification_code}"))
+    assert '<html lang="en">' in page
+    assert "This certificate is NOT VALID: it has been revoked" in page
+    assert "Completion not legitimate" in page and "Penyelesaian tidak sah" not in page
+    # Exports stay in Indonesian whatever the page language: they are documents for BKPP.
+    assert services.REVOKE_CATEGORIES["tidak_sah"] == "Penyelesaian tidak sah"
+
+
+def test_hr_desk_in_english_translates_status_labels_and_revoke_categories(db, login_as):
+    certificate = issued()
+    browser, _user = login_as("hr")
+    browser.post_form("/akun", {"lang": "en"}, action="/bahasa")
+    search = text(browser.get("/hr/sertifikat"))
+    assert "Certificates" in search and ">Valid<" in search and "All statuses" in search
+    detail = text(browser.get(f"/hr/sertifikat/{certificate.id}"))
+    assert "Revoke certificate" in detail and ">Learner's details incorrect</option>" in detail
