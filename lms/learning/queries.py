@@ -116,6 +116,20 @@ def lesson_in_module(module_slug: str, lesson_slug: str) -> tuple[Module, Lesson
     return row[0], row[1]
 
 
+def lesson_for_learner(module_slug: str, lesson_slug: str, user_id: int) -> tuple[Lesson, Module, Enrolment | None]:
+    """The current lesson (with its HTML), its module and her enrolment in it, in one query. Raises NotFound."""
+    row = db.session.execute(
+        select(Lesson, Module, Enrolment)
+        .join(Module, Lesson.module_id == Module.id)
+        .outerjoin(Enrolment, and_(Enrolment.module_id == Module.id, Enrolment.user_id == user_id))
+        .options(undefer(Lesson.html))
+        .where(Module.slug == module_slug, Lesson.slug == lesson_slug, Lesson.is_archived.is_(False))
+    ).first()
+    if row is None:
+        raise NotFound("Pelajaran tidak ditemukan. Mungkin pelajaran ini sudah dipindahkan atau dihapus dari modul.")
+    return row[0], row[1], row[2]
+
+
 def lessons_with_progress(module_id: int, user_id: int | None) -> list[LessonRow]:
     """The module's current lessons in order, each marked done or not for this learner (one query)."""
     stmt = select(Lesson.id, Lesson.slug, Lesson.title, Lesson.position, Lesson.duration_minutes)

@@ -6,7 +6,7 @@ Each function adds/flushes in the caller's transaction and raises; the view comm
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +31,17 @@ def _insert(model):
     return insert(model)
 
 
+def _enrolment_upsert(user_id: int, module_id: int, lesson_id: int | None, now: datetime):
+    """INSERT … ON CONFLICT UPDATE of the (user, module) enrolment: her latest activity and lesson."""
+    changes: dict = {"last_activity_at": now}
+    if lesson_id is not None:
+        changes["last_lesson_id"] = lesson_id
+    stmt = _insert(Enrolment).values(
+        user_id=user_id, module_id=module_id, enrolled_at=now, last_lesson_id=lesson_id, last_activity_at=now
+    )
+    return stmt.on_conflict_do_update(index_elements=[Enrolment.user_id, Enrolment.module_id], set_=changes)
+
+
 def touch_enrolment(user_id: int, module: Module, lesson: Lesson | None = None, *, now: datetime | None = None) -> None:
     """Enrol her on first touch and remember her latest activity (and the lesson she opened last, for
     "Lanjutkan belajar").
@@ -39,20 +50,33 @@ def touch_enrolment(user_id: int, module: Module, lesson: Lesson | None = None, 
     two enrolments, and nothing is read first.
     """
     now = now or utcnow()
-    lesson_id = lesson.id if lesson is not None else None
-    changes: dict = {"last_activity_at": now}
-    if lesson_id is not None:
-        changes["last_lesson_id"] = lesson_id
-    stmt = _insert(Enrolment).values(
-        user_id=user_id, module_id=module.id, enrolled_at=now, last_lesson_id=lesson_id, last_activity_at=now
+    db.session.execute(_enrolment_upsert(user_id, module.id, lesson.id if lesson is not None else None, now))
+
+
+#: A lesson reopened within this time, and already the one remembered, is not written again.
+VISIT_REFRESH = timedelta(minutes=5)
+
+
+def visit_is_recorded(enrolment: Enrolment | None, lesson: Lesson, now: datetime | None = None) -> bool:
+    """True when her enrolment already remembers this lesson, recently: opening it again writes nothing."""
+    now = now or utcnow()
+    return (
+        enrolment is not None
+        and enrolment.last_lesson_id == lesson.id
+        and now - enrolment.last_activity_at < VISIT_REFRESH
     )
-    stmt = stmt.on_conflict_do_update(index_elements=[Enrolment.user_id, Enrolment.module_id], set_=changes)
-    db.session.execute(stmt)
 
 
-def open_lesson(user_id: int, module: Module, lesson: Lesson) -> None:
-    """Opening a lesson enrols her (the first time) and is remembered for "Lanjutkan belajar"."""
+def open_lesson(user_id: int, module: Module, lesson: Lesson, enrolment: Enrolment | None = None) -> bool:
+    """Opening a lesson enrols her (the first time) and is remembered for "Lanjutkan belajar".
+
+    The lesson page is the hottest page there is: reopening the lesson her enrolment already
+    remembers, within VISIT_REFRESH, writes nothing. Returns whether it wrote.
+    """
+    if visit_is_recorded(enrolment, lesson):
+        return False
     touch_enrolment(user_id, module, lesson)
+    return True
 
 
 def complete_lesson(user_id: int, module: Module, lesson: Lesson) -> Completion | None:

@@ -154,11 +154,11 @@ def module(slug: str):
 @login_required
 def lesson(slug: str, lesson_slug: str):
     """A lesson as rendered at sync. Opening it enrols her and remembers it for "Lanjutkan belajar"."""
-    mark_request_writes()
-    lesson, module = queries.lesson_in_module(slug, lesson_slug)
+    mark_request_writes()  # SQLite: take the write lock at BEGIN, in case the visit must be recorded
+    lesson, module, enrolment = queries.lesson_for_learner(slug, lesson_slug, current_user.id)
     _check_hidden(module)
     lessons = queries.lessons_with_progress(module.id, current_user.id)
-    services.open_lesson(current_user.id, module, lesson)
+    services.open_lesson(current_user.id, module, lesson, enrolment)
     page = _render_lesson(module, lesson, lessons, preview=False)
     db.session.commit()
     return page

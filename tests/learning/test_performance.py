@@ -20,8 +20,8 @@ from lms.learning.signals import module_completed
 from tests.conftest import Browser, create_user
 from tests.learning.helpers import count_statements, lesson_file, lesson_url, sync_folder, write_module
 
-LESSON_OWN_QUERIES = 3  # lesson + module, the module's lessons with her progress, the enrolment upsert
-USER_LOAD_QUERIES = 2  # Flask-Login: the user (with OPD), her roles
+LESSON_OWN_QUERIES = 2  # lesson + module + her enrolment, the module's lessons with her progress (reopened)
+USER_LOAD_QUERIES = 1  # Flask-Login: the user with OPD and roles
 HOME_OWN_QUERIES = 6  # enrolments, completions, progress, resume lessons (+ the quiz for the next step)
 MAX_LESSON_PAGE_GZIP = 60 * 1024
 
@@ -91,6 +91,26 @@ def test_lesson_page_and_beranda_run_a_bounded_number_of_queries(app, tmp_path):
     assert lesson_own <= LESSON_OWN_QUERIES
     assert lesson_total <= LESSON_OWN_QUERIES + USER_LOAD_QUERIES
     assert large["/beranda"][0] <= HOME_OWN_QUERIES
+
+
+def test_reopening_the_remembered_lesson_writes_nothing_and_another_lesson_is_remembered(app, tmp_path):
+    nip = seed(app, tmp_path, modules=1, lessons=3, learners=1)
+    browser = Browser(app.test_client())
+    assert browser.login(nip).status_code == 302
+    with app.app_context():
+        engine = _db.engine
+    first, second = lesson_url("modul-000", "pelajaran-1"), lesson_url("modul-000", "pelajaran-2")
+    browser.get(first)
+    with count_statements(engine) as again:
+        assert browser.get(first).status_code == 200
+    assert not [s for s in again if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    with count_statements(engine) as other:
+        assert browser.get(second).status_code == 200
+    assert [s for s in other if "INSERT INTO enrolments" in s]
+    with app.app_context():
+        enrolment = _db.session.scalar(select(Enrolment).join(Module).where(Module.slug == "modul-000"))
+        remembered = _db.session.get(Lesson, enrolment.last_lesson_id)
+        assert remembered.slug == "pelajaran-2"
 
 
 def test_a_long_lesson_page_stays_under_60_kb_gzipped(app, tmp_path):
