@@ -408,6 +408,22 @@ def mib(kib: int | None) -> float:
     return (kib or 0) / 1024
 
 
+def code_version() -> str:
+    """The commit measured, and whether the work tree differed from it (BENCH_CODE_VERSION overrides)."""
+    if os.environ.get("BENCH_CODE_VERSION"):
+        return os.environ["BENCH_CODE_VERSION"]
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "an export without git history"
+    return f"commit {commit}" + (" with uncommitted changes" if dirty.strip() else "")
+
+
 def render_method(args) -> str:
     """The section every run rewrites: how the figures below were taken."""
     settings = gunicorn_for("wsgi:app", args, {}, None).settings
@@ -415,6 +431,7 @@ def render_method(args) -> str:
         [
             "## Load and throughput (`make bench`)",
             "",
+            f"Code measured: {code_version()}. "
             f"gunicorn on 127.0.0.1: `{settings}`, the same for Lentera and the floor. Locust headless "
             f"(FastHttpUser): {args.users} users spawned at {args.spawn_rate:g}/s (each logs in once; logins "
             f"are timed apart because they fall in the ramp-up), then {args.duration} s measured with every "
