@@ -54,8 +54,26 @@ class TimestampMixin:
 
 
 def mark_request_writes() -> None:
-    """Tell SQLite that this read-method request will write, so it takes the write lock up front."""
+    """This read-method request is about to write: on SQLite, the next transaction takes the write lock.
+
+    A read transaction may already be open (Flask-Login loads the user before the view runs); turning it
+    into a write fails at once with SQLITE_BUSY_SNAPSHOT when another worker committed meanwhile, which
+    busy_timeout cannot help. So, on SQLite, that read transaction is ended here — nothing was written, and
+    loaded objects are kept as they are — and the next statement begins with BEGIN IMMEDIATE, waiting
+    for the lock instead of failing.
+    """
     g.lms_writes = True
+    from lms.extensions import db
+
+    session = db.session()
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("mark_request_writes() must come before the request changes anything")
+        previous, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = previous
 
 
 def _transaction_writes() -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.personal_data import register_personal_data
 from lms.content.models import Lesson, Module
-from lms.database import utcnow
+from lms.database import mark_request_writes, utcnow
 from lms.extensions import db
 from lms.learning import queries
 from lms.learning.models import Completion, Enrolment, LessonProgress
@@ -71,10 +71,12 @@ def open_lesson(user_id: int, module: Module, lesson: Lesson, enrolment: Enrolme
     """Opening a lesson enrols her (the first time) and is remembered for "Lanjutkan belajar".
 
     The lesson page is the hottest page there is: reopening the lesson her enrolment already
-    remembers, within VISIT_REFRESH, writes nothing. Returns whether it wrote.
+    remembers, within VISIT_REFRESH, writes nothing; otherwise the read transaction ends and the
+    upsert runs in a short write transaction (see `mark_request_writes`). Returns whether it wrote.
     """
     if visit_is_recorded(enrolment, lesson):
         return False
+    mark_request_writes()
     touch_enrolment(user_id, module, lesson)
     return True
 

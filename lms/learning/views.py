@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 
 from lms.accounts.models import ADMIN, PELATIH
 from lms.content.models import Module
-from lms.database import mark_request_writes
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning import queries, services
@@ -154,12 +153,12 @@ def module(slug: str):
 @login_required
 def lesson(slug: str, lesson_slug: str):
     """A lesson as rendered at sync. Opening it enrols her and remembers it for "Lanjutkan belajar"."""
-    mark_request_writes()  # SQLite: take the write lock at BEGIN, in case the visit must be recorded
     lesson, module, enrolment = queries.lesson_for_learner(slug, lesson_slug, current_user.id)
     _check_hidden(module)
     lessons = queries.lessons_with_progress(module.id, current_user.id)
-    services.open_lesson(current_user.id, module, lesson, enrolment)
     page = _render_lesson(module, lesson, lessons, preview=False)
+    # Read and render first; the visit (when it must be recorded) is then a short write of its own.
+    services.open_lesson(current_user.id, module, lesson, enrolment)
     db.session.commit()
     return page
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.extensions import db
-from lms.learning.models import Completion, LessonProgress
+from lms.learning.models import Completion, Enrolment, LessonProgress
 from lms.quizzes.models import QuizAttempt
 from tests.conftest import Browser, create_user
 from tests.learning.helpers import (
@@ -95,4 +95,41 @@ def test_fifty_learners_at_once_lose_no_write(busy_app, tmp_path):
         assert sorted(submitted) == sorted(nips)
         completed = db.session.scalars(select(Completion.user_id)).all()
         assert sorted(completed) == sorted(nips)  # one completion each, none missing, none doubled
+        db.session.remove()
+
+
+def test_fifty_learners_opening_lessons_at_once_all_get_the_page(busy_app, tmp_path):
+    """Opening a lesson writes (enrolment, "Lanjutkan belajar"): under concurrency it must wait for the
+    lock, never answer 503/500 (on SQLite a read transaction turned into a write would fail at once)."""
+    app = busy_app
+    with app.app_context():
+        slug = make_module(tmp_path / "content").slug
+        nips = [create_user().nip for _ in range(LEARNERS)]
+        db.session.remove()
+    browsers = []
+    for nip in nips:
+        browser = Browser(app.test_client())
+        assert browser.login(nip).status_code == 302
+        browsers.append(browser)
+
+    statuses: Counter = Counter()
+    lock = threading.Lock()
+    start = threading.Barrier(LEARNERS)
+
+    def learner(browser: Browser) -> None:
+        start.wait()
+        for lesson_slug in LESSON_SLUGS:
+            response = browser.get(f"/modul/{slug}/pelajaran/{lesson_slug}")
+            with lock:
+                statuses[response.status_code] += 1
+
+    threads = [threading.Thread(target=learner, args=(b,)) for b in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert statuses == Counter({200: LEARNERS * len(LESSON_SLUGS)})
+    with app.app_context():
+        remembered = db.session.execute(select(func.count()).select_from(Enrolment)).scalar_one()
+        assert remembered == LEARNERS
         db.session.remove()
