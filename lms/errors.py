@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -114,6 +114,10 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(InterfaceError)
     def _database(error: Exception):
         app.logger.warning("database unavailable: %s", error)
+        # The page's layout must not ask the database for the user again: show it as to a visitor.
+        from lms.extensions import login_manager
+
+        g._login_user = login_manager.anonymous_user()
         response = render_error(503)
         return response[0], 503, {"Retry-After": "5"}
 

@@ -38,6 +38,7 @@ def assert_unavailable(response) -> None:
     body = response.get_data(as_text=True)
     assert response.status_code == 503, body[:300]
     assert UNAVAILABLE_TITLE in body
+    assert "/static/css/lentera.css" in body  # the friendly page in its layout, not the bare fallback
     assert "Traceback" not in body
     assert response.headers.get("Retry-After") == "5"
 
