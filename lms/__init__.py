@@ -145,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
     register_nav(app, "admin.users", _l("Pengguna"), ("admin",), order=80)
     register_nav(app, "certificates.hr_scopes", _l("Lingkup HR"), ("admin",), order=82)
     register_nav(app, "admin.audit", _l("Audit"), ("admin",), order=85)
+    register_nav(app, "auth.profile", _l("Akun"), None, order=90)
 
 
 def register_receivers(app: Flask) -> None:

@@ -67,8 +67,17 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return bool(self.is_active_account)
 
+    # Role names read along with the user (accounts.queries.user_for_session), so the session user's
+    # roles cost no second query; once `role_rows` is loaded (to change roles), it is the truth.
+    _loaded_roles = None
+
+    def set_loaded_roles(self, roles) -> None:
+        self._loaded_roles = frozenset(roles)
+
     @property
     def roles(self) -> set[str]:
+        if self._loaded_roles is not None and "role_rows" not in self.__dict__:
+            return set(self._loaded_roles)
         return {row.role for row in self.role_rows}
 
     def has_role(self, role: str) -> bool:

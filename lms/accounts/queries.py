@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import lazyload
 
-from lms.accounts.models import AuditLog, Opd, User
+from lms.accounts.models import AuditLog, Opd, User, UserRole
 from lms.extensions import db
 
 PAGE_SIZE = 50
@@ -30,14 +30,29 @@ def search_users(q: str = "", opd_id: int | None = None, page: int = 1):
     return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
-def user_for_session(user_id: int, session_version: int) -> User | None:
-    """The user behind a session, with OPD and roles, in one query (it runs on every request)."""
-    stmt = (
-        select(User)
-        .options(joinedload(User.role_rows))
-        .where(User.id == user_id, User.session_version == session_version)
+# Built once: this runs on every logged-in request, so neither building the statement nor its cache key
+# is paid per request. The roles come aggregated in the same row; the OPD is loaded only when used.
+_SESSION_USER = (
+    select(
+        User,
+        select(func.aggregate_strings(UserRole.role, ","))
+        .where(UserRole.user_id == User.id)
+        .correlate(User)
+        .scalar_subquery(),
     )
-    return db.session.execute(stmt).unique().scalar_one_or_none()
+    .options(lazyload(User.opd), lazyload(User.role_rows))
+    .where(User.id == bindparam("user_id"), User.session_version == bindparam("version"))
+)
+
+
+def user_for_session(user_id: int, session_version: int) -> User | None:
+    """The user behind a session, with her roles, in one query (it runs on every request)."""
+    row = db.session.execute(_SESSION_USER, {"user_id": user_id, "version": session_version}).first()
+    if row is None:
+        return None
+    user, roles = row
+    user.set_loaded_roles(roles.split(",") if roles else ())
+    return user
 
 
 def list_opds(active_only: bool = False) -> list[Opd]:

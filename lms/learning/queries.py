@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import String, and_, bindparam, case, cast, func, or_, select
 from sqlalchemy.orm import contains_eager, undefer
 
 from lms.accounts.models import User
@@ -116,18 +116,68 @@ def lesson_in_module(module_slug: str, lesson_slug: str) -> tuple[Module, Lesson
     return row[0], row[1]
 
 
-def lesson_for_learner(module_slug: str, lesson_slug: str, user_id: int) -> tuple[Lesson, Module, Enrolment | None]:
-    """The current lesson (with its HTML), its module and her enrolment in it, in one query. Raises NotFound."""
-    row = db.session.execute(
-        select(Lesson, Module, Enrolment)
-        .join(Module, Lesson.module_id == Module.id)
-        .outerjoin(Enrolment, and_(Enrolment.module_id == Module.id, Enrolment.user_id == user_id))
-        .options(undefer(Lesson.html))
-        .where(Module.slug == module_slug, Lesson.slug == lesson_slug, Lesson.is_archived.is_(False))
-    ).first()
-    if row is None:
+@dataclass(frozen=True)
+class LessonPage:
+    """What the lesson page shows: the module, her enrolment, the module's current lessons with her
+    progress, which of them is open, and its HTML (rendered at sync)."""
+
+    module: Module
+    enrolment: Enrolment | None
+    lessons: list[LessonRow]
+    index: int
+    html: str
+
+    @property
+    def lesson(self) -> LessonRow:
+        return self.lessons[self.index]
+
+    @property
+    def previous(self) -> LessonRow | None:
+        return self.lessons[self.index - 1] if self.index > 0 else None
+
+    @property
+    def following(self) -> LessonRow | None:
+        return self.lessons[self.index + 1] if self.index + 1 < len(self.lessons) else None
+
+
+# The hottest page there is, so its one statement is built once (no per-request construction or cache
+# key): the module and her enrolment with every current lesson, done or not, and the open lesson's HTML.
+_LESSON_PAGE = (
+    select(
+        Module,
+        Enrolment,
+        Lesson.id,
+        Lesson.slug,
+        Lesson.title,
+        Lesson.position,
+        Lesson.duration_minutes,
+        LessonProgress.id.is_not(None),
+        case((Lesson.slug == bindparam("lesson_slug"), Lesson.html), else_=None),
+    )
+    .join(Lesson, and_(Lesson.module_id == Module.id, Lesson.is_archived.is_(False)))
+    .outerjoin(Enrolment, and_(Enrolment.module_id == Module.id, Enrolment.user_id == bindparam("user_id")))
+    .outerjoin(
+        LessonProgress, and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == bindparam("user_id"))
+    )
+    .where(Module.slug == bindparam("module_slug"))
+    .order_by(Lesson.position)
+)
+
+
+def lesson_page(module_slug: str, lesson_slug: str, user_id: int | None) -> LessonPage:
+    """The lesson page's data in one query; `user_id` None (a trainer's preview) shows nothing as done.
+    Raises NotFound when the module has no current lesson by that slug."""
+    rows = db.session.execute(
+        _LESSON_PAGE, {"module_slug": module_slug, "lesson_slug": lesson_slug, "user_id": user_id}
+    ).all()
+    index = next((i for i, row in enumerate(rows) if row[3] == lesson_slug), None)
+    if index is None:
         raise NotFound("Pelajaran tidak ditemukan. Mungkin pelajaran ini sudah dipindahkan atau dihapus dari modul.")
-    return row[0], row[1], row[2]
+    lessons = [
+        LessonRow(id=r[2], slug=r[3], title=r[4], position=r[5], duration_minutes=r[6], is_done=bool(r[7]))
+        for r in rows
+    ]
+    return LessonPage(module=rows[0][0], enrolment=rows[0][1], lessons=lessons, index=index, html=rows[index][8])
 
 
 def lessons_with_progress(module_id: int, user_id: int | None) -> list[LessonRow]:

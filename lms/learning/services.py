@@ -42,7 +42,9 @@ def _enrolment_upsert(user_id: int, module_id: int, lesson_id: int | None, now: 
     return stmt.on_conflict_do_update(index_elements=[Enrolment.user_id, Enrolment.module_id], set_=changes)
 
 
-def touch_enrolment(user_id: int, module: Module, lesson: Lesson | None = None, *, now: datetime | None = None) -> None:
+def touch_enrolment(
+    user_id: int, module: Module, lesson: Lesson | queries.LessonRow | None = None, *, now: datetime | None = None
+) -> None:
     """Enrol her on first touch and remember her latest activity (and the lesson she opened last, for
     "Lanjutkan belajar").
 
@@ -57,7 +59,9 @@ def touch_enrolment(user_id: int, module: Module, lesson: Lesson | None = None, 
 VISIT_REFRESH = timedelta(minutes=5)
 
 
-def visit_is_recorded(enrolment: Enrolment | None, lesson: Lesson, now: datetime | None = None) -> bool:
+def visit_is_recorded(
+    enrolment: Enrolment | None, lesson: Lesson | queries.LessonRow, now: datetime | None = None
+) -> bool:
     """True when her enrolment already remembers this lesson, recently: opening it again writes nothing."""
     now = now or utcnow()
     return (
@@ -67,7 +71,9 @@ def visit_is_recorded(enrolment: Enrolment | None, lesson: Lesson, now: datetime
     )
 
 
-def open_lesson(user_id: int, module: Module, lesson: Lesson, enrolment: Enrolment | None = None) -> bool:
+def open_lesson(
+    user_id: int, module: Module, lesson: Lesson | queries.LessonRow, enrolment: Enrolment | None = None
+) -> bool:
     """Opening a lesson enrols her (the first time) and is remembered for "Lanjutkan belajar".
 
     The lesson page is the hottest page there is: reopening the lesson her enrolment already

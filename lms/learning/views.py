@@ -153,28 +153,26 @@ def module(slug: str):
 @login_required
 def lesson(slug: str, lesson_slug: str):
     """A lesson as rendered at sync. Opening it enrols her and remembers it for "Lanjutkan belajar"."""
-    lesson, module, enrolment = queries.lesson_for_learner(slug, lesson_slug, current_user.id)
-    _check_hidden(module)
-    lessons = queries.lessons_with_progress(module.id, current_user.id)
-    page = _render_lesson(module, lesson, lessons, preview=False)
+    page = queries.lesson_page(slug, lesson_slug, current_user.id)
+    _check_hidden(page.module)
+    html = _render_lesson(page, preview=False)
     # Read and render first; the visit (when it must be recorded) is then a short write of its own.
-    services.open_lesson(current_user.id, module, lesson, enrolment)
-    db.session.commit()
-    return page
+    if services.open_lesson(current_user.id, page.module, page.lesson, page.enrolment):
+        db.session.commit()
+    return html
 
 
-def _render_lesson(module: Module, lesson, lessons, *, preview: bool) -> str:
-    index = next(i for i, row in enumerate(lessons) if row.id == lesson.id)
+def _render_lesson(page: queries.LessonPage, *, preview: bool) -> str:
     return render_template(
         "learning/lesson.html",
-        module=module,
-        lesson=lesson,
-        lessons=lessons,
-        number=index + 1,
-        is_done=lessons[index].is_done,
-        previous=lessons[index - 1] if index > 0 else None,
-        following=lessons[index + 1] if index + 1 < len(lessons) else None,
-        progress=queries.progress_of(lessons),
+        module=page.module,
+        lesson=page.lesson,
+        lesson_html=page.html,
+        lessons=page.lessons,
+        number=page.index + 1,
+        previous=page.previous,
+        following=page.following,
+        progress=queries.progress_of(page.lessons),
         preview=preview,
     )
 
@@ -258,6 +256,4 @@ def preview_module(slug: str):
 @learning.route("/pelatih/pratinjau/<slug>/pelajaran/<lesson_slug>")
 @role_required(PELATIH, ADMIN)
 def preview_lesson(slug: str, lesson_slug: str):
-    lesson, module = queries.lesson_in_module(slug, lesson_slug)
-    lessons = queries.lessons_with_progress(module.id, None)
-    return _render_lesson(module, lesson, lessons, preview=True)
+    return _render_lesson(queries.lesson_page(slug, lesson_slug, None), preview=True)

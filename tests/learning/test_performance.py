@@ -20,8 +20,8 @@ from lms.learning.signals import module_completed
 from tests.conftest import Browser, create_user
 from tests.learning.helpers import count_statements, lesson_file, lesson_url, sync_folder, write_module
 
-LESSON_OWN_QUERIES = 2  # lesson + module + her enrolment, the module's lessons with her progress (reopened)
-USER_LOAD_QUERIES = 1  # Flask-Login: the user with OPD and roles
+LESSON_OWN_QUERIES = 1  # the module, her enrolment, its lessons with her progress and the open one's HTML
+USER_LOAD_QUERIES = 1  # Flask-Login: the user with her roles
 HOME_OWN_QUERIES = 6  # enrolments, completions, progress, resume lessons (+ the quiz for the next step)
 MAX_LESSON_PAGE_GZIP = 60 * 1024
 
