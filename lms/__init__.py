@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 from flask import Flask, redirect, request, session, url_for
+from flask.cli import AppGroup
 from flask.helpers import get_debug_flag
 from flask_login import current_user
 
@@ -69,18 +70,11 @@ def register_proxy_fix(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from lms.database import configure_sqlite
-    from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from lms.extensions import babel, csrf, db, limiter, login_manager
 
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-    migrate.init_app(
-        app,
-        db,
-        directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
-        render_as_batch=True,
-        compare_type=True,
-    )
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -189,12 +183,47 @@ def register_errorhandlers(app: Flask) -> None:
     register(app)
 
 
+def register_migrations(app: Flask) -> None:
+    """Flask-Migrate (`flask db …`). It imports Alembic, which no request needs: `register_commands`
+    calls this only when a command line asks for `db`, so web workers never load it."""
+    from flask_migrate import Migrate
+
+    from lms.extensions import db
+
+    Migrate().init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+
+
+class _Commands(AppGroup):
+    """`app.cli`, with the `db` group (Flask-Migrate) set up the first time a command line looks for it."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app.name)
+        self._app = app
+
+    def get_command(self, ctx, name: str):
+        if name == "db" and name not in self.commands:
+            register_migrations(self._app)
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted({*super().list_commands(ctx), "db"})
+
+
 def register_commands(app: Flask) -> None:
     from lms.accounts.cli import setup_command, users_cli
     from lms.certificates.cli import certificates_cli
     from lms.content.cli import content_cli
     from lms.maintenance import backup_command
 
+    commands = _Commands(app)
+    commands.commands.update(app.cli.commands)
+    app.cli = commands
     app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(certificates_cli)

@@ -11,7 +11,6 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms.content.parse import check_tree, summarise
-from lms.content.services import sync_modules
 from lms.extensions import db
 
 content_cli = AppGroup("content", help="Periksa dan muat modul Markdown.")
@@ -48,6 +47,8 @@ def sync_command(path: str | None) -> None:
         sys.exit(1)
     # Syncing the whole content folder archives modules whose folder is gone; one module never does.
     whole_tree = path is None or len(modules) != 1 or not _is_single_module(target)
+    from lms.content.services import sync_modules  # Markdown and nh3: loaded by the command, never by a request
+
     try:
         report = sync_modules(modules, archive_missing=whole_tree)
         db.session.commit()

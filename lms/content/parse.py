@@ -14,11 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 from urllib.parse import unquote
 
-import yaml
-
 MAX_FILE_BYTES = 1024 * 1024
-#: libyaml's safe loader when PyYAML has it (several times faster), the pure-Python one otherwise.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MODULE_FILE = "module.md"
 QUIZ_FILE = "quiz.md"
 MEDIA_DIR = "media"
@@ -253,10 +249,13 @@ def _decode(data: bytes, display: str, errors: list[CheckError]) -> str | None:
 def _load_yaml(text: str) -> tuple[Any, Any]:
     """The YAML's node tree (for key lines) and its value. libyaml is fast; on an error the pure-Python
     loader parses again, since its marks point at the line a trainer must fix."""
+    import yaml  # here, not at the top: only checking and syncing content reads YAML, never a request
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when PyYAML has it
     try:
-        return yaml.compose(text, Loader=_YAML_LOADER), yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506
+        return yaml.compose(text, Loader=loader), yaml.load(text, Loader=loader)  # noqa: S506
     except yaml.YAMLError:
-        if _YAML_LOADER is yaml.SafeLoader:
+        if loader is yaml.SafeLoader:
             raise
     return yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
 
@@ -271,6 +270,8 @@ def _read_front_matter(source: _Source, errors: list[CheckError]) -> bool:
     Front matter is a YAML block between a first line ``---`` and the next ``---`` (or ``...``)
     line; line numbers count the opening ``---`` as line 1.
     """
+    import yaml
+
     lines = source.lines
     if not lines or lines[0].rstrip() != "---":
         return True
