@@ -8,19 +8,32 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import segno
 from babel.dates import format_date
-from fontTools.ttLib import TTFont
-from fpdf import FPDF
-from fpdf.enums import Align
-from fpdf.fonts import FontFace
 
 from lms.accounts.nip import format_nip
 from lms.certificates.numbering import verification_url
 from lms.certificates.terbilang import jp_phrase
 from lms.errors import ValidationError
+
+# fpdf2 (with fontTools and Pillow) and segno are imported where a PDF is drawn or a font is read, not
+# here: this module is also imported for its dataclasses and text helpers, and a web worker that never
+# renders a certificate should not hold those libraries in memory. Alignments are given as plain
+# strings ("C", "L"), which fpdf2 coerces to Align.C and Align.L: the output is the same.
+if TYPE_CHECKING:
+    import segno
+    from fpdf import FPDF
+
+
+def __getattr__(name: str) -> Any:
+    """`pdf.segno` still reaches the segno module (imported on first use), e.g. for a test to patch it."""
+    if name == "segno":
+        import segno
+
+        return segno
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 FONT_DIR = Path(__file__).with_name("fonts")
 # (family, style) → vendored file; see fonts/README.md for why these are Latin subsets.
@@ -169,6 +182,8 @@ FIELD_LABELS = {
 @lru_cache(maxsize=1)
 def printable_codepoints() -> frozenset[int]:
     """Code points every certificate font can draw (the intersection of their cmaps), read once."""
+    from fontTools.ttLib import TTFont
+
     covered: set[int] | None = None
     for filename in FONT_FILES.values():
         font = TTFont(FONT_DIR / filename, lazy=True)
@@ -251,6 +266,8 @@ def qr_payload(snapshot: CertificateSnapshot, settings: CertificateSettings) -> 
 
 def make_qr(payload: str) -> segno.QRCode:
     """The QR code for `payload`: error correction M survives a crease or a smudge of the printout."""
+    import segno
+
     return segno.make_qr(payload, error="m")
 
 
@@ -280,6 +297,8 @@ def _read_logo(path: str, mtime_ns: int) -> bytes:
 
 
 def _new_document(snapshot: CertificateSnapshot, settings: CertificateSettings) -> FPDF:
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
@@ -349,7 +368,7 @@ def _line_block(
         pdf.set_char_spacing(spacing)
         pdf.set_text_color(*color)
         pdf.set_xy((PAGE_W - width) / 2, y)
-        pdf.cell(width, _leading(fitted), text, align=Align.C)
+        pdf.cell(width, _leading(fitted), text, align="C")
         pdf.set_char_spacing(0)
 
     return _Block(_leading(fitted), gap, draw)
@@ -397,7 +416,7 @@ def _fit_lines(
         size -= 0.25
 
 
-def _draw_lines(pdf: FPDF, x: float, y: float, width: float, lines: list[str], size: float, align: Align) -> None:
+def _draw_lines(pdf: FPDF, x: float, y: float, width: float, lines: list[str], size: float, align: str) -> None:
     for line in lines:
         pdf.set_xy(x, y)
         pdf.cell(width, _leading(size), line, align=align)
@@ -425,7 +444,7 @@ def _paragraph_block(
     def draw(y: float) -> None:
         pdf.set_font(family, style, fitted)
         pdf.set_text_color(*color)
-        _draw_lines(pdf, left, y, width, lines, fitted, Align.C)
+        _draw_lines(pdf, left, y, width, lines, fitted, "C")
 
     return _Block(len(lines) * _leading(fitted), gap, draw)
 
@@ -455,7 +474,7 @@ def _identity_block(pdf: FPDF, rows: list[tuple[str, str]], size: float, gap: fl
             pdf.set_font("sans", style, fitted)
             # A smaller size sits on the same baseline as the label, more or less: centre it on the row.
             _draw_lines(
-                pdf, x + label_w + colon_w, y + (_leading(size) - _leading(fitted)) / 2, value_w, lines, fitted, Align.L
+                pdf, x + label_w + colon_w, y + (_leading(size) - _leading(fitted)) / 2, value_w, lines, fitted, "L"
             )
             y += row_h
 
@@ -573,7 +592,7 @@ def _footer(pdf: FPDF, snapshot: CertificateSnapshot, settings: CertificateSetti
         note = SIGNED_VERIFICATION_NOTE + " di samping, atau dengan membuka alamat:"
     else:
         note = QR_VERIFICATION_NOTE + " di samping atau dengan membuka alamat:"
-    pdf.multi_cell(note_w, 4, note, align=Align.L)
+    pdf.multi_cell(note_w, 4, note, align="L")
     url_size = _fit_size(pdf, payload, "sans", "", 8, 6, note_w)
     pdf.set_text_color(*NAVY)
     pdf.set_xy(note_x, pdf.get_y() + 0.8)
@@ -587,7 +606,7 @@ def _footer(pdf: FPDF, snapshot: CertificateSnapshot, settings: CertificateSetti
     pdf.set_text_color(*INK)
     pdf.set_font("sans", "", 10.5)
     pdf.set_xy(block_x, top + 3)
-    pdf.cell(block_w, 5, f"{clean_text(snapshot.place)}, {long_date(snapshot.issued_on)}", align=Align.C)
+    pdf.cell(block_w, 5, f"{clean_text(snapshot.place)}, {long_date(snapshot.issued_on)}", align="C")
     title = clean_text(snapshot.signer_title)
     _paragraph_block(pdf, title, "sans", "B", 10.5, 0, width=block_w, max_lines=3, min_size=8.5, x=block_x).draw(
         top + 8.5
@@ -597,13 +616,13 @@ def _footer(pdf: FPDF, snapshot: CertificateSnapshot, settings: CertificateSetti
         pdf.set_text_color(*MUTED)
         pdf.set_font("serif", "I", 9)
         pdf.set_xy(block_x, name_y - 6)
-        pdf.cell(block_w, 4.5, SIGNED_MARK, align=Align.C)
+        pdf.cell(block_w, 4.5, SIGNED_MARK, align="C")
         pdf.set_text_color(*INK)
     signer_name = clean_text(snapshot.signer_name)
     if signer_name:
         _fit_size(pdf, signer_name, "sans", "B", 10.5, 8, block_w)
         pdf.set_xy(block_x, name_y)
-        pdf.cell(block_w, 5, signer_name, align=Align.C)
+        pdf.cell(block_w, 5, signer_name, align="C")
         width = pdf.get_string_width(signer_name)
         pdf.set_draw_color(*INK)
         pdf.set_line_width(0.3)
@@ -611,7 +630,7 @@ def _footer(pdf: FPDF, snapshot: CertificateSnapshot, settings: CertificateSetti
     if snapshot.signer_nip:
         pdf.set_font("sans", "", 10)
         pdf.set_xy(block_x, name_y + 5.8)
-        pdf.cell(block_w, 5, f"NIP. {format_nip(snapshot.signer_nip)}", align=Align.C)
+        pdf.cell(block_w, 5, f"NIP. {format_nip(snapshot.signer_nip)}", align="C")
 
 
 def render_certificate_pdf(
@@ -673,6 +692,9 @@ def render_jp_recap_pdf(recap: JpRecap, settings: CertificateSettings) -> bytes:
             raise ValidationError(
                 f"Rekap tidak dapat dibuat: {label} memuat karakter yang tidak dapat dicetak: {shown}."
             )
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(True, margin=18)
     pdf.set_margins(20, 18, 20)
@@ -686,15 +708,15 @@ def render_jp_recap_pdf(recap: JpRecap, settings: CertificateSettings) -> bytes:
     width = 170.0
     pdf.set_text_color(*NAVY)
     pdf.set_font("sans", "B", 11)
-    pdf.cell(width, 6, clean_text(recap.instansi).upper(), align=Align.C, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 6, clean_text(recap.instansi).upper(), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("sans", "B", 13)
-    pdf.cell(width, 7, clean_text(recap.organiser).upper(), align=Align.C, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 7, clean_text(recap.organiser).upper(), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(*NAVY)
     pdf.set_line_width(0.6)
     pdf.line(20, pdf.get_y() + 2, 190, pdf.get_y() + 2)
     pdf.ln(7)
     pdf.set_font("serif", "B", 15)
-    pdf.cell(width, 8, f"REKAPITULASI JAM PELAJARAN TAHUN {recap.year}", align=Align.C, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 8, f"REKAPITULASI JAM PELAJARAN TAHUN {recap.year}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_text_color(*INK)
     for label, value in (
@@ -745,6 +767,6 @@ def render_jp_recap_pdf(recap: JpRecap, settings: CertificateSettings) -> bytes:
         4.5,
         f"Dicetak dari {settings.lms_name} pada {long_date(recap.printed_on)}. Setiap sertifikat dapat diverifikasi "
         f"di {settings.public_url.rstrip('/')}/verifikasi/ dengan kode pada sertifikatnya.",
-        align=Align.L,
+        align="L",
     )
     return bytes(pdf.output())

@@ -16,13 +16,27 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, pkcs12
-from cryptography.x509.oid import NameOID
 from flask import Flask, current_app
 
 from lms.errors import ValidationError
+
+# cryptography and pyHanko are imported where a key is loaded or a PDF signed, not here: without
+# LMS_CERT_SIGNING_P12 the app starts without them, and a web worker does not hold them in memory.
+if TYPE_CHECKING:
+    from cryptography import x509
+
+
+def __getattr__(name: str) -> Any:
+    """`signing.pkcs12` still reaches cryptography's pkcs12 module (imported on first use), e.g. for a
+    test to patch it."""
+    if name == "pkcs12":
+        from cryptography.hazmat.primitives.serialization import pkcs12
+
+        return pkcs12
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 EXTENSION_KEY = "lms_cert_signer"
 SIGNATURE_FIELD = "TandaTanganSertifikat"
@@ -42,6 +56,8 @@ class SigningError(ValidationError):
 
 
 def _common_name(name: x509.Name) -> str:
+    from cryptography.x509.oid import NameOID
+
     values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(values[0].value) if values else name.rfc4514_string()
 
@@ -51,6 +67,8 @@ def _utc_moment(moment: datetime) -> str:
 
 
 def _public_key_bytes(public_key) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     return public_key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
 
 
@@ -121,6 +139,8 @@ def load_signer(path: Path, password: str | None, *, now: datetime | None = None
 
     Raises SigningConfigError with the reason in Bahasa Indonesia.
     """
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import pkcs12
     from pyhanko.sign.signers import SimpleSigner
 
     try:
