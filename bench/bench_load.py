@@ -3,8 +3,9 @@
 For each database: seed 2,000 ASN in 20 OPDs with the shipped modules plus 50 generated ones; start
 gunicorn on 127.0.0.1; run Locust headless with the learners' mixed workload (200 users, 60 s); check
 that every acknowledged "mark done" and quiz submission is in the database; then wrk (64 connections,
-10 s) on a minimal Flask app under the same gunicorn settings (the floor), then on a logged-in lesson
-page, Beranda and the verification page. Results go to stdout and to docs/performance.md.
+10 s) on a minimal Flask app under the same gunicorn settings (the floor), on Lentera answering the
+floor's string (anonymous, logged in), then on a logged-in lesson page, Beranda and the verification
+page. Results go to stdout and to docs/performance.md.
 """
 
 from __future__ import annotations
@@ -331,6 +332,33 @@ def measure_floor(args, workdir: Path) -> WrkResult:
     return WrkResult(name="floor (Flask hello)", path="/", **result)
 
 
+#: The ladder (bench/ladder_app.py): Lentera's own app answering the floor's short string.
+LADDER = [
+    ("Lentera, short string (anonymous)", "/_bench/halo", False),
+    ("Lentera, short string (logged in)", "/_bench/halo-masuk", True),
+]
+
+
+def measure_ladder(args, workdir: Path, env: dict[str, str], cookie: str) -> list[WrkResult]:
+    """What every Lentera request costs before its page's own work, under the same settings."""
+    results = []
+    with (
+        (workdir / "gunicorn-ladder.log").open("w") as log,
+        gunicorn_for("bench.ladder_app:app", args, env, log) as srv,
+    ):
+        warm(srv, [path for _name, path, _logged_in in LADDER], cookie)
+        for name, path, logged_in in LADDER:
+            print(f"[bench] wrk {name}…", flush=True)
+            measured = run_wrk(
+                srv.url + path,
+                connections=args.connections,
+                seconds=args.wrk_seconds,
+                cookie=cookie if logged_in else None,
+            )
+            results.append(WrkResult(name=name, path=path, **measured))
+    return results
+
+
 def run_backend(backend: str, url: str, args, workdir: Path) -> BackendResult:
     wait_for_quiet(args)
     print(f"[bench] {backend}: seeding…", flush=True)
@@ -384,6 +412,7 @@ def run_backend(backend: str, url: str, args, workdir: Path) -> BackendResult:
         wait_for_quiet(args)
         print(f"[bench] {backend}: wrk floor…", flush=True)
         result.floor = measure_floor(args, workdir)  # just before the pages: the ratio compares like with like
+        result.wrk += measure_ladder(args, workdir, env, cookie)
         for name, path in pages:
             print(f"[bench] {backend}: wrk {name}…", flush=True)
             measured = run_wrk(server.url + path, connections=args.connections, seconds=args.wrk_seconds, cookie=cookie)
@@ -440,7 +469,9 @@ def render_method(args) -> str:
             "load the attempt page, then save or submit, half each), certificate 5 %. "
             f"wrk: {args.connections} connections × {args.wrk_seconds} s, 2 threads, one logged-in learner; "
             "the **floor** is a Flask view returning a short string under the same gunicorn settings, measured "
-            "just before each database's pages, so each ratio compares runs a minute apart. Locust, wrk and "
+            "just before each database's pages, so each ratio compares runs a minute apart; then two rungs "
+            "(`bench/ladder_app.py`): Lentera's own app, every extension and request hook included, answering "
+            "the same short string, anonymous and logged in — what any page pays before its own work. Locust, wrk and "
             "gunicorn share the same cores. Seed: 2,000 ASN in 20 OPDs, half with two modules started, one in "
             "ten with a module completed (with its certificate); the shipped modules plus 50 generated ones "
             "(8 lessons, 10 questions each). Each database has its own section below, rewritten when that "

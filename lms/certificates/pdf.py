@@ -26,15 +26,6 @@ if TYPE_CHECKING:
     from fpdf import FPDF
 
 
-def __getattr__(name: str) -> Any:
-    """`pdf.segno` still reaches the segno module (imported on first use), e.g. for a test to patch it."""
-    if name == "segno":
-        import segno
-
-        return segno
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 FONT_DIR = Path(__file__).with_name("fonts")
 # (family, style) → vendored file; see fonts/README.md for why these are Latin subsets.
 FONT_FILES: dict[tuple[str, str], str] = {

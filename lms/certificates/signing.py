@@ -16,7 +16,7 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
@@ -26,16 +26,6 @@ from lms.errors import ValidationError
 # LMS_CERT_SIGNING_P12 the app starts without them, and a web worker does not hold them in memory.
 if TYPE_CHECKING:
     from cryptography import x509
-
-
-def __getattr__(name: str) -> Any:
-    """`signing.pkcs12` still reaches cryptography's pkcs12 module (imported on first use), e.g. for a
-    test to patch it."""
-    if name == "pkcs12":
-        from cryptography.hazmat.primitives.serialization import pkcs12
-
-        return pkcs12
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 EXTENSION_KEY = "lms_cert_signer"

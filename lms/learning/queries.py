@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import String, and_, bindparam, case, cast, func, or_, select
-from sqlalchemy.orm import contains_eager, undefer
+from sqlalchemy.orm import contains_eager, load_only, undefer
 
 from lms.accounts.models import User
 from lms.content.models import Lesson, Module
@@ -161,6 +161,9 @@ _LESSON_PAGE = (
     )
     .where(Module.slug == bindparam("module_slug"))
     .order_by(Lesson.position)
+    # The module comes with every lesson row: only the few columns the page uses (not its overview
+    # HTML or tags), the rest load if something asks for them.
+    .options(load_only(Module.slug, Module.title, Module.is_published, Module.is_archived))
 )
 
 

@@ -103,14 +103,16 @@ def test_creation_date_comes_from_the_snapshot() -> None:
 
 
 def test_qr_code_encodes_the_verification_url(monkeypatch) -> None:
+    import segno  # the renderer imports it when it draws; patch the module itself
+
     seen: list[str] = []
-    real = certificate_pdf.segno.make_qr
+    real = segno.make_qr
 
     def spy(content, *args, **kwargs):
         seen.append(content)
         return real(content, *args, **kwargs)
 
-    monkeypatch.setattr(certificate_pdf.segno, "make_qr", spy)
+    monkeypatch.setattr(segno, "make_qr", spy)
     render_certificate_pdf(make_snapshot(), make_settings())
     assert seen == [URL]
     assert qr_payload(make_snapshot(), make_settings(public_url=PUBLIC_URL + "/")) == URL

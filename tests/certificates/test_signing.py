@@ -362,9 +362,7 @@ def test_a_key_that_is_not_the_certificates_is_refused(tmp_path, signing_key, mo
     """cryptography will not write such a file, but other tools may: the pair is checked on loading."""
     other_key, _ = make_certificate()
     _key, certificate = make_certificate()
-    monkeypatch.setattr(
-        signing.pkcs12, "load_key_and_certificates", lambda data, password: (other_key, certificate, [])
-    )
+    monkeypatch.setattr(pkcs12, "load_key_and_certificates", lambda data, password: (other_key, certificate, []))
     with pytest.raises(SigningConfigError, match="bukan pasangan sertifikat"):
         load_signer(signing_key[0], PASSWORD)
 
