@@ -14,15 +14,22 @@ PAGE_SIZE = 50
 
 
 def search_users(q: str = "", opd_id: int | None = None, page: int = 1):
-    """Users whose NIP, name or OPD matches `q`, newest first, paginated."""
+    """Users whose NIP, name or OPD contains `q`, by name, paginated.
+
+    `q` is plain text: `%`, `_` and the escape character match only themselves (autoescape), as in
+    every other search. The NIP matches on the digits of `q`, so "19860926 201505" finds it too.
+    """
     stmt = select(User).outerjoin(Opd, User.opd_id == Opd.id)
     q = " ".join(q.split())
     if q:
-        like = f"%{q.lower()}%"
+        lowered = q.lower()
         digits = "".join(ch for ch in q if ch.isdigit())
-        conditions = [func.lower(User.name).like(like), func.lower(Opd.name).like(like)]
+        conditions = [
+            func.lower(User.name).contains(lowered, autoescape=True),
+            func.lower(Opd.name).contains(lowered, autoescape=True),
+        ]
         if digits:
-            conditions.append(User.nip.like(f"%{digits}%"))
+            conditions.append(User.nip.contains(digits, autoescape=True))
         stmt = stmt.where(or_(*conditions))
     if opd_id:
         stmt = stmt.where(User.opd_id == opd_id)
