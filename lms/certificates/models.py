@@ -132,6 +132,15 @@ class Certificate(db.Model):
     signer_nip: Mapped[str | None] = mapped_column(String(18))
     valid_until: Mapped[date | None] = mapped_column(Date)
 
+    # The electronic signature of the stored PDF, recorded when it was signed at issue: the moment and
+    # the common name of the signing certificate (as PDF readers show it). Both NULL = unsigned, QR
+    # verification only. Not to be confused with signer_name above, the signatory printed on the page.
+    # Both are set together by services._store_pdf only. No check constraint ties them: on SQLite adding
+    # one rebuilds this table, and dropping the old table (foreign keys on) would cascade-delete every
+    # stored PDF in certificate_files, signed ones included, which cannot be made again.
+    signed_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    signature_subject: Mapped[str | None] = mapped_column(String(200))
+
     completion: Mapped[Completion] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     module: Mapped[Module] = relationship()
@@ -147,6 +156,10 @@ class Certificate(db.Model):
     @property
     def revoke_label(self) -> str:
         return REVOKE_CATEGORIES.get(self.revoke_category or "", self.revoke_category or "")
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
 
     def is_expired(self, today: date) -> bool:
         return self.valid_until is not None and today > self.valid_until

@@ -107,7 +107,9 @@ def _identity(user: User) -> dict:
 
 
 def _store_pdf(certificate: Certificate, settings: CertificateSettings) -> None:
-    """Render the PDF and, when a signing key is configured, sign it (once: this file is what is served).
+    """Render the PDF and, when a signing key is configured, sign it (once: this file is what is served),
+    recording on the certificate when it was signed and by which signing certificate (both stay None
+    when it is issued unsigned).
 
     Raises SigningError when the key cannot sign (it expired since the app started): the certificate
     is then not issued, rather than issued without the signature its office relies on.
@@ -115,9 +117,11 @@ def _store_pdf(certificate: Certificate, settings: CertificateSettings) -> None:
     signer = current_signer()
     data = _render(certificate.snapshot(), settings, signed=signer is not None)
     if signer is not None:
+        signed_at = utcnow()
         data = signer.sign(
             data, reason=f"Penerbitan sertifikat pelatihan {certificate.number}", location=certificate.place
         )
+        certificate.signed_at, certificate.signature_subject = signed_at, signer.subject[:200]
     certificate.file = CertificateFile(sha256=hashlib.sha256(data).hexdigest(), size=len(data), pdf=data)
 
 
@@ -456,7 +460,7 @@ def pdf_bytes(certificate: Certificate) -> bytes:
 
 
 def personal_data(user: User) -> list[dict]:
-    """Her certificates, for the PDP export: number, module, dates, JP, status."""
+    """Her certificates, for the PDP export: number, module, dates, JP, status, electronic signature."""
     rows = db.session.scalars(
         select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at, Certificate.id)
     )
@@ -471,6 +475,8 @@ def personal_data(user: User) -> list[dict]:
             "status": "dicabut" if c.is_revoked else "berlaku",
             "nama_tercetak": c.name,
             "opd_tercetak": c.opd_name,
+            "ditandatangani_elektronik": c.signed_at.isoformat() if c.signed_at else None,
+            "penanda_tangan_elektronik": c.signature_subject,
         }
         for c in rows
     ]
