@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -167,6 +168,59 @@ def test_downgrade_to_empty_and_up_again_on_postgresql(empty_pg_database):
         with application.app_context():
             assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade_from_empty(application)
+    finally:
+        with application.app_context():
+            db.engine.dispose()
+
+
+REBUILD_USERS = '''"""A later migration that rebuilds the users table, as SQLite batch migrations do."""
+from alembic import op
+
+revision = "9999_rebuild_users"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("users", recreate="always"):
+        pass
+
+
+def downgrade():
+    pass
+'''
+
+
+def test_a_migration_that_rebuilds_a_table_on_sqlite_keeps_the_rows_that_point_at_it(tmp_path):
+    """Rebuilding `users` drops the old table; with foreign keys on, ON DELETE CASCADE would empty
+    user_roles. env.py turns them off while migrating, checks them after, and on again."""
+    import shutil
+
+    from flask_migrate import Migrate
+    from sqlalchemy import func, select, text
+
+    from lms.accounts.models import UserRole
+    from tests.conftest import create_user
+
+    directory = tmp_path / "migrations"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "migrations", directory)
+    head = ScriptDirectory(str(directory)).get_current_head()
+    (directory / "versions" / "9999_rebuild_users.py").write_text(REBUILD_USERS.format(head=head), encoding="utf-8")
+    application = app_on(f"sqlite:///{tmp_path / 'bangun-ulang.sqlite'}")
+    Migrate().init_app(application, db, directory=str(directory), render_as_batch=True, compare_type=True)
+    runner = application.test_cli_runner()
+    try:
+        assert runner.invoke(args=["db", "upgrade", head]).exit_code == 0
+        with application.app_context():
+            create_user(roles=("peserta", "hr"))
+            create_user(roles=("admin",))
+        result = runner.invoke(args=["db", "upgrade"])
+        assert result.exit_code == 0, result.output + repr(result.exception)
+        with application.app_context():
+            assert db.session.scalar(select(func.count()).select_from(UserRole)) == 3
+            # and the app's connections enforce foreign keys again afterwards
+            assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
     finally:
         with application.app_context():
             db.engine.dispose()
