@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import String, and_, bindparam, case, cast, func, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, String, and_, bindparam, case, cast, func, or_, select
 from sqlalchemy.orm import contains_eager, load_only, undefer
 
 from lms.accounts.models import User
@@ -176,46 +178,139 @@ def lesson_page(module_slug: str, lesson_slug: str, user_id: int | None) -> Less
     index = next((i for i, row in enumerate(rows) if row[3] == lesson_slug), None)
     if index is None:
         raise NotFound("Pelajaran tidak ditemukan. Mungkin pelajaran ini sudah dipindahkan atau dihapus dari modul.")
-    lessons = [
-        LessonRow(id=r[2], slug=r[3], title=r[4], position=r[5], duration_minutes=r[6], is_done=bool(r[7]))
-        for r in rows
-    ]
-    return LessonPage(module=rows[0][0], enrolment=rows[0][1], lessons=lessons, index=index, html=rows[index][8])
+    return LessonPage(
+        module=rows[0][0], enrolment=rows[0][1], lessons=_lesson_rows(rows, 2), index=index, html=rows[index][8]
+    )
+
+
+@dataclass(frozen=True)
+class ModulePage:
+    """What the module page shows: the module, her enrolment and completion, its current lessons with
+    her progress."""
+
+    module: Module
+    enrolment: Enrolment | None
+    completion: Completion | None
+    lessons: list[LessonRow]
+
+    @property
+    def is_open_to_her(self) -> bool:
+        """The rule of `can_view_module`: published, or hidden but started (or completed) by her."""
+        return self.module.is_visible or self.enrolment is not None or self.completion is not None
+
+
+# The module page's one statement, built once: the module with her enrolment and completion and
+# every current lesson (none: one row with no lesson), done or not.
+_MODULE_PAGE = (
+    select(
+        Module,
+        Enrolment,
+        Completion,
+        Lesson.id,
+        Lesson.slug,
+        Lesson.title,
+        Lesson.position,
+        Lesson.duration_minutes,
+        LessonProgress.id.is_not(None),
+    )
+    .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.is_archived.is_(False)))
+    .outerjoin(Enrolment, and_(Enrolment.module_id == Module.id, Enrolment.user_id == bindparam("user_id")))
+    .outerjoin(Completion, and_(Completion.module_id == Module.id, Completion.user_id == bindparam("user_id")))
+    .outerjoin(
+        LessonProgress, and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == bindparam("user_id"))
+    )
+    .where(Module.slug == bindparam("module_slug"))
+    .order_by(Lesson.position)
+    # Only what the page shows (not the tags, hashes or counters), the rest loads if something asks.
+    .options(
+        load_only(
+            Module.slug,
+            Module.title,
+            Module.summary,
+            Module.jp,
+            Module.category,
+            Module.level,
+            Module.estimated_minutes,
+            Module.overview_html,
+            Module.is_published,
+            Module.is_archived,
+        )
+    )
+)
+
+
+def module_page(slug: str, user_id: int | None) -> ModulePage:
+    """The module page's data in one query, for any module published or not (the caller decides who may
+    see a hidden one); `user_id` None (a trainer's preview) shows nothing as done. Raises NotFound."""
+    rows = db.session.execute(_MODULE_PAGE, {"module_slug": slug, "user_id": user_id}).all()
+    if not rows:
+        raise NotFound("Modul tidak ditemukan.")
+    first = rows[0]
+    lessons = _lesson_rows(rows, 3) if first[3] is not None else []
+    return ModulePage(module=first[0], enrolment=first[1], completion=first[2], lessons=lessons)
+
+
+# Beranda's "Lanjutkan belajar", "Tandai selesai" and the completion check: built once. With `user_id`
+# None the join finds nothing, so no lesson is done.
+_LESSONS_WITH_PROGRESS = (
+    select(
+        Lesson.id,
+        Lesson.slug,
+        Lesson.title,
+        Lesson.position,
+        Lesson.duration_minutes,
+        LessonProgress.id.is_not(None),
+    )
+    .outerjoin(
+        LessonProgress, and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == bindparam("user_id"))
+    )
+    .where(Lesson.module_id == bindparam("module_id"), Lesson.is_archived.is_(False))
+    .order_by(Lesson.position)
+)
 
 
 def lessons_with_progress(module_id: int, user_id: int | None) -> list[LessonRow]:
     """The module's current lessons in order, each marked done or not for this learner (one query)."""
-    stmt = select(Lesson.id, Lesson.slug, Lesson.title, Lesson.position, Lesson.duration_minutes)
-    if user_id is not None:
-        stmt = stmt.add_columns(LessonProgress.id.is_not(None)).outerjoin(
-            LessonProgress, and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == user_id)
-        )
-    stmt = stmt.where(Lesson.module_id == module_id, Lesson.is_archived.is_(False)).order_by(Lesson.position)
-    rows = db.session.execute(stmt).all()
-    return [
-        LessonRow(
-            id=r[0],
-            slug=r[1],
-            title=r[2],
-            position=r[3],
-            duration_minutes=r[4],
-            is_done=user_id is not None and bool(r[5]),
-        )
-        for r in rows
-    ]
+    rows = db.session.execute(_LESSONS_WITH_PROGRESS, {"module_id": module_id, "user_id": user_id})
+    return _lesson_rows(rows, 0)
+
+
+def _lesson_rows(rows, first: int) -> list[LessonRow]:
+    """LessonRows from result rows holding id, slug, title, position, duration and done from column `first`."""
+    i = first
+    return [LessonRow(r[i], r[i + 1], r[i + 2], r[i + 3], r[i + 4], is_done=bool(r[i + 5])) for r in rows]
+
+
+# Her progress on a module, as two columns correlated to Module.id (one definition for every page
+# that shows it): its current lessons, and those of them she has done.
+_CURRENT_LESSONS = (
+    select(func.count(Lesson.id))
+    .where(Lesson.module_id == Module.id, Lesson.is_archived.is_(False))
+    .correlate(Module)
+    .scalar_subquery()
+)
+_DONE_LESSONS = (
+    select(func.count(LessonProgress.id))
+    .join(Lesson, LessonProgress.lesson_id == Lesson.id)
+    .where(
+        Lesson.module_id == Module.id,
+        Lesson.is_archived.is_(False),
+        LessonProgress.user_id == bindparam("user_id"),
+    )
+    .correlate(Module)
+    .scalar_subquery()
+)
+_PROGRESS_BY_MODULE = select(Module.id, _DONE_LESSONS, _CURRENT_LESSONS).where(
+    Module.id.in_(bindparam("module_ids", expanding=True))
+)
 
 
 def progress_by_module(user_id: int, module_ids: list[int]) -> dict[int, Progress]:
-    """Done/total current lessons for each of these modules, in one grouped query."""
+    """Done/total current lessons for each of these modules, in one query."""
     if not module_ids:
         return {}
-    rows = db.session.execute(
-        select(Lesson.module_id, func.count(Lesson.id), func.count(LessonProgress.id))
-        .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == user_id))
-        .where(Lesson.module_id.in_(module_ids), Lesson.is_archived.is_(False))
-        .group_by(Lesson.module_id)
-    ).all()
-    found = {module_id: Progress(done=done, total=total) for module_id, total, done in rows}
+    rows = db.session.execute(_PROGRESS_BY_MODULE, {"user_id": user_id, "module_ids": module_ids})
+    found = {module_id: Progress(done=done, total=total) for module_id, done, total in rows}
     return {module_id: found.get(module_id, Progress(0, 0)) for module_id in module_ids}
 
 
@@ -245,30 +340,34 @@ def completion_of(user_id: int, module_id: int) -> Completion | None:
     return db.session.scalar(select(Completion).where(Completion.user_id == user_id, Completion.module_id == module_id))
 
 
+# A module in a list of hers (Beranda, Riwayat, the HR desk, the PDP export) shows only these columns;
+# anything else loads if something asks for it.
+_LISTED_MODULE_COLUMNS = (Module.slug, Module.title, Module.jp, Module.is_published, Module.is_archived)
+
+_ENROLMENTS_WITH_MODULES = (
+    select(Enrolment)
+    .join(Enrolment.module)
+    .options(contains_eager(Enrolment.module).load_only(*_LISTED_MODULE_COLUMNS))
+    .where(Enrolment.user_id == bindparam("user_id"))
+    .order_by(Enrolment.last_activity_at.desc(), Enrolment.id.desc())
+)
+_COMPLETIONS_WITH_MODULES = (
+    select(Completion)
+    .join(Completion.module)
+    .options(contains_eager(Completion.module).load_only(*_LISTED_MODULE_COLUMNS))
+    .where(Completion.user_id == bindparam("user_id"))
+    .order_by(Completion.completed_at.desc(), Completion.id.desc())
+)
+
+
 def enrolments_with_modules(user_id: int) -> list[Enrolment]:
     """Her enrolments, most recently touched first, each with its module (one query)."""
-    return list(
-        db.session.scalars(
-            select(Enrolment)
-            .join(Enrolment.module)
-            .options(contains_eager(Enrolment.module))
-            .where(Enrolment.user_id == user_id)
-            .order_by(Enrolment.last_activity_at.desc(), Enrolment.id.desc())
-        )
-    )
+    return list(db.session.scalars(_ENROLMENTS_WITH_MODULES, {"user_id": user_id}))
 
 
 def completions_with_modules(user_id: int) -> list[Completion]:
     """Her completions, newest first, each with its module (one query)."""
-    return list(
-        db.session.scalars(
-            select(Completion)
-            .join(Completion.module)
-            .options(contains_eager(Completion.module))
-            .where(Completion.user_id == user_id)
-            .order_by(Completion.completed_at.desc(), Completion.id.desc())
-        )
-    )
+    return list(db.session.scalars(_COMPLETIONS_WITH_MODULES, {"user_id": user_id}))
 
 
 def local_year(moment: datetime | None = None) -> int:
@@ -304,50 +403,109 @@ def completions_by_year(completions: list[Completion]) -> list[tuple[int, list[C
 # --- catalogue ----------------------------------------------------------------------------------
 
 
-def catalogue(q: str = "", category: str = "", level: str = "", page: int = 1):
-    """Published modules matching every word of `q` (title, summary, category, tags) and the filters."""
-    stmt = select(Module).where(Module.is_published.is_(True), Module.is_archived.is_(False))
-    for word in q.split()[:10]:
-        stmt = stmt.where(
-            or_(
-                Module.title.icontains(word, autoescape=True),
-                Module.summary.icontains(word, autoescape=True),
-                Module.category.icontains(word, autoescape=True),
-                cast(Module.tags, String).icontains(word, autoescape=True),
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """A module of the catalogue with her status: progress only when she started it."""
+
+    module: Module
+    progress: Progress | None
+    is_completed: bool
+
+
+class CataloguePage(Pagination):
+    """A page of the catalogue from one statement: its rows carry her status on each module and the
+    total number of matches (a window count), so no second query counts them. Only a page past the
+    last one, which has no row to carry the total, asks again for the first row."""
+
+    def _query_items(self) -> list[CatalogueEntry]:
+        statement, params = self._query_args["statement"], self._query_args["params"]
+        rows = db.session.execute(statement, {**params, "limit": self.per_page, "offset": self._query_offset}).all()
+        if not rows and self._query_offset:
+            first = db.session.execute(statement, {**params, "limit": 1, "offset": 0}).first()
+            self._total = first[-1] if first else 0
+        else:
+            self._total = rows[0][-1] if rows else 0
+        return [
+            CatalogueEntry(module=r[0], progress=Progress(done=r[3], total=r[4]) if r[1] else None, is_completed=r[2])
+            for r in rows
+        ]
+
+    def _query_count(self) -> int:
+        return self._total
+
+
+@cache
+def _catalogue_statement(words: int, by_category: bool, by_level: bool) -> Select:
+    """The catalogue's statement for a shape of search, built once per shape (at most 44 of them)."""
+    stmt = (
+        select(
+            Module,
+            Enrolment.id.is_not(None),
+            Completion.id.is_not(None),
+            _DONE_LESSONS,
+            _CURRENT_LESSONS,
+            func.count().over(),
+        )
+        .outerjoin(Enrolment, and_(Enrolment.module_id == Module.id, Enrolment.user_id == bindparam("user_id")))
+        .outerjoin(Completion, and_(Completion.module_id == Module.id, Completion.user_id == bindparam("user_id")))
+        .where(Module.is_published.is_(True), Module.is_archived.is_(False))
+        # Only what a catalogue card shows.
+        .options(
+            load_only(
+                Module.slug,
+                Module.title,
+                Module.summary,
+                Module.jp,
+                Module.category,
+                Module.level,
+                Module.estimated_minutes,
             )
         )
-    if category:
-        stmt = stmt.where(Module.category == category)
-    if level:
-        stmt = stmt.where(Module.level == level)
-    stmt = stmt.order_by(Module.title, Module.id)
-    return db.paginate(stmt, page=page, per_page=CATALOGUE_PAGE_SIZE, error_out=False, count=True)
+    )
+    for index in range(words):
+        word = bindparam(f"word_{index}")
+        stmt = stmt.where(
+            or_(
+                Module.title.icontains(word, escape="/"),
+                Module.summary.icontains(word, escape="/"),
+                Module.category.icontains(word, escape="/"),
+                cast(Module.tags, String).icontains(word, escape="/"),
+            )
+        )
+    if by_category:
+        stmt = stmt.where(Module.category == bindparam("category"))
+    if by_level:
+        stmt = stmt.where(Module.level == bindparam("level"))
+    return stmt.order_by(Module.title, Module.id).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+def _like_escaped(word: str) -> str:
+    """`word` matched literally by LIKE … ESCAPE '/' (what SQLAlchemy's autoescape does to a string)."""
+    return word.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def catalogue(user_id: int, q: str = "", category: str = "", level: str = "", page: int = 1) -> CataloguePage:
+    """Published modules matching every word of `q` (title, summary, category, tags) and the filters,
+    each with her status on it, in one query."""
+    words = q.split()[:10]
+    params = {"user_id": user_id, "category": category, "level": level}
+    params.update({f"word_{index}": _like_escaped(word) for index, word in enumerate(words)})
+    return CataloguePage(
+        page=page,
+        per_page=CATALOGUE_PAGE_SIZE,
+        error_out=False,
+        statement=_catalogue_statement(len(words), bool(category), bool(level)),
+        params=params,
+    )
+
+
+_CATALOGUE_CATEGORIES = (
+    select(Module.category)
+    .where(Module.is_published.is_(True), Module.is_archived.is_(False), Module.category.is_not(None))
+    .distinct()
+    .order_by(Module.category)
+)
 
 
 def catalogue_categories() -> list[str]:
-    return list(
-        db.session.scalars(
-            select(Module.category)
-            .where(Module.is_published.is_(True), Module.is_archived.is_(False), Module.category.is_not(None))
-            .distinct()
-            .order_by(Module.category)
-        )
-    )
-
-
-def statuses_for(user_id: int, module_ids: list[int]) -> tuple[dict[int, Progress], set[int], set[int]]:
-    """For a page of modules: her progress, the modules she started and the ones she completed (3 queries)."""
-    if not module_ids:
-        return {}, set(), set()
-    started = set(
-        db.session.scalars(
-            select(Enrolment.module_id).where(Enrolment.user_id == user_id, Enrolment.module_id.in_(module_ids))
-        )
-    )
-    completed = set(
-        db.session.scalars(
-            select(Completion.module_id).where(Completion.user_id == user_id, Completion.module_id.in_(module_ids))
-        )
-    )
-    progress = progress_by_module(user_id, sorted(started)) if started else {}
-    return progress, started, completed
+    return list(db.session.scalars(_CATALOGUE_CATEGORIES))

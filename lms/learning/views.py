@@ -65,8 +65,11 @@ def home():
     resume = None
     if in_progress:
         current = in_progress[0]
-        lessons = queries.lessons_with_progress(current.module_id, user_id)
-        target = queries.next_lesson(lessons, current.last_lesson_id)
+        target = None
+        # All done (as her progress already says): no lesson to resume, so no need to read them.
+        if not progress[current.module_id].is_all_done:
+            lessons = queries.lessons_with_progress(current.module_id, user_id)
+            target = queries.next_lesson(lessons, current.last_lesson_id)
         if target is not None:
             resume = {
                 "module": current.module,
@@ -98,8 +101,7 @@ def catalogue():
     level = request.args.get("tingkat", "").strip()
     if level not in queries.LEVELS:
         level = ""
-    page = queries.catalogue(q, category, level, _page_number())
-    progress, started, completed = queries.statuses_for(current_user.id, [m.id for m in page.items])
+    page = queries.catalogue(current_user.id, q, category, level, _page_number())
     return render_template(
         "learning/catalogue.html",
         page=page,
@@ -108,18 +110,13 @@ def catalogue():
         level=level,
         categories=queries.catalogue_categories(),
         levels=queries.LEVELS,
-        progress=progress,
-        started=started,
-        completed=completed,
     )
 
 
-def _module_page(module: Module, user_id: int | None, *, preview: bool):
-    lessons = queries.lessons_with_progress(module.id, user_id)
+def _module_page(page: queries.ModulePage, user_id: int | None, *, preview: bool):
+    module, lessons, enrolment, completion = page.module, page.lessons, page.enrolment, page.completion
     progress = queries.progress_of(lessons)
     statuses = requirement_statuses(user_id, module)
-    enrolment = queries.enrolment_of(user_id, module.id) if user_id else None
-    completion = queries.completion_of(user_id, module.id) if user_id else None
     resume = queries.next_lesson(lessons, enrolment.last_lesson_id if enrolment else None)
     return render_template(
         "learning/module.html",
@@ -145,8 +142,10 @@ def _module_page(module: Module, user_id: int | None, *, preview: bool):
 @login_required
 def module(slug: str):
     """Overview, lessons done or not, progress, the quiz state and the completion rule in plain words."""
-    module = queries.module_for_learner(slug, current_user.id)
-    return _module_page(module, current_user.id, preview=False)
+    page = queries.module_page(slug, current_user.id)
+    if not page.is_open_to_her:
+        raise NotFound("Modul tidak ditemukan.")
+    return _module_page(page, current_user.id, preview=False)
 
 
 @learning.route("/modul/<slug>/pelajaran/<lesson_slug>")
@@ -250,7 +249,7 @@ def history():
 @learning.route("/pelatih/pratinjau/<slug>")
 @role_required(PELATIH, ADMIN)
 def preview_module(slug: str):
-    return _module_page(queries.module_by_slug(slug), None, preview=True)
+    return _module_page(queries.module_page(slug, None), None, preview=True)
 
 
 @learning.route("/pelatih/pratinjau/<slug>/pelajaran/<lesson_slug>")

@@ -258,6 +258,24 @@ def test_catalogue_search_and_filters(login_as, db, tmp_path):
     assert "Tingkat: Menengah" in page
 
 
+def test_catalogue_pages_count_every_match_and_take_like_characters_literally(login_as, db, tmp_path, monkeypatch):
+    from lms.learning import queries
+
+    monkeypatch.setattr(queries, "CATALOGUE_PAGE_SIZE", 2)
+    for n in range(3):
+        make_module(tmp_path, f"modul-{n}", title=f"Modul {n}", with_quiz=False)
+    make_module(tmp_path, "garis", title="Garis_bawah/miring", with_quiz=False)
+    b, _ = login_as("peserta")
+    first, second, past = (text_of(b.get(f"/katalog?page={n}")) for n in (1, 2, 9))
+    assert "4 modul ditemukan" in first and "Halaman 1 dari 2" in first and ">Garis_bawah/miring</a>" in first
+    assert "4 modul ditemukan" in second and "Halaman 2 dari 2" in second and ">Modul 2</a>" in second
+    assert "4 modul ditemukan" in past and "Tidak ada modul yang cocok" in past  # past the last page
+    for word in ("_", "/", "s_b"):
+        page = text_of(b.get("/katalog", query_string={"q": word}))
+        assert "1 modul ditemukan" in page and ">Garis_bawah/miring</a>" in page, word
+    assert "0 modul ditemukan" in text_of(b.get("/katalog?q=modul_0"))  # not "Modul 0": _ is no wildcard
+
+
 def test_catalogue_shows_her_status_on_each_module(login_as, db, tmp_path):
     make_module(tmp_path, "modul-a", title="Modul A", with_quiz=False)
     make_module(tmp_path, "modul-b", title="Modul B")

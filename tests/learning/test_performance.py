@@ -22,7 +22,11 @@ from tests.learning.helpers import count_statements, lesson_file, lesson_url, sy
 
 LESSON_OWN_QUERIES = 1  # the module, her enrolment, its lessons with her progress and the open one's HTML
 USER_LOAD_QUERIES = 1  # Flask-Login: the user with her roles
-HOME_OWN_QUERIES = 6  # enrolments, completions, progress, resume lessons (+ the quiz for the next step)
+# enrolments, completions, progress, the resume module's lessons (when all of them are done: not the
+# lessons but the quiz and her attempts for the next step, 5)
+HOME_OWN_QUERIES = 4
+MODULE_OWN_QUERIES = 3  # the module with her enrolment, completion and lessons; the quiz and her attempts
+CATALOGUE_OWN_QUERIES = 2  # a page of modules with her status and the total; the categories
 MAX_LESSON_PAGE_GZIP = 60 * 1024
 
 
@@ -91,6 +95,8 @@ def test_lesson_page_and_beranda_run_a_bounded_number_of_queries(app, tmp_path):
     assert lesson_own <= LESSON_OWN_QUERIES
     assert lesson_total <= LESSON_OWN_QUERIES + USER_LOAD_QUERIES
     assert large["/beranda"][0] <= HOME_OWN_QUERIES
+    assert large["/modul/modul-000"][0] <= MODULE_OWN_QUERIES
+    assert large["/katalog"][0] <= CATALOGUE_OWN_QUERIES
 
 
 def test_reopening_the_remembered_lesson_writes_nothing_and_another_lesson_is_remembered(app, tmp_path):
