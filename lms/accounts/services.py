@@ -215,7 +215,10 @@ def reset_password(user: User, *, actor: User) -> IssuedCode:
 def authenticate(nip: str, password: str) -> User | None:
     """The active user whose password (or unused, unexpired one-time code) matches; else None.
 
-    A one-time code is consumed here and obliges the user to choose a password.
+    A one-time code obliges the user to choose a password, and keeps working until she has (or it
+    expires): a learner whose session ends before she chose one — a closed browser, a phone that ran
+    out of battery, "Keluar" pressed by mistake — can log in with the same code again instead of
+    having to ask for a new one. Choosing the password uses the code up (`change_password`).
     """
     # Only a well-formed NIP reaches the database (a NUL byte, say, would make PostgreSQL fail).
     user = find_user_by_nip(nip) if len(nip) == 18 and nip.isascii() and nip.isdigit() else None
@@ -235,7 +238,6 @@ def authenticate(nip: str, password: str) -> User | None:
     )
     if code is None or code.expires_at <= utcnow():
         return None
-    code.used_at = utcnow()
     user.must_change_password = True
     return user
 
@@ -256,6 +258,11 @@ def change_password(user: User, new_password: str, *, current_password: str | No
     user.password_hash = generate_password_hash(new_password)
     user.must_change_password = False
     user.session_version += 1
+    now = utcnow()
+    for code in db.session.scalars(
+        select(OneTimeCode).where(OneTimeCode.user_id == user.id, OneTimeCode.used_at.is_(None))
+    ):
+        code.used_at = now  # her own password now: the activation or reset code stops working
 
 
 def ensure_first_admin(nip: str) -> IssuedCode | None:

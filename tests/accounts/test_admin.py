@@ -365,7 +365,7 @@ def test_reset_shows_a_one_time_code_once_and_is_audited(app, db, admin_browser)
     assert code not in str(db.session.scalars(select(OneTimeCode.code_hash)).all())
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "user.reset_password"))
     assert entry.actor_id == admin.id and entry.target_user_id == user.id
-    # the old password is gone; the code logs in once and forces a new password
+    # the old password is gone; the code logs in and forces a new password
     other = Browser(app.test_client())
     assert other.login(user.nip, TEST_PASSWORD).status_code == 200
     assert other.login(user.nip, code).headers["Location"] == "/akun/kata-sandi"

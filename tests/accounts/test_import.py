@@ -251,7 +251,7 @@ def test_web_import_upload_preview_confirm_codes_and_download(app, db, admin):
     assert [r[0] for r in rows[1:]] == [f'="{nip}"' for nip in GOOD_NIPS]
     assert f'"=""{GOOD_NIPS[0]}"""' in body
     codes = {r[0][2:-1]: r[2] for r in rows[1:]}
-    # each code logs its owner in, once, into the forced password change
+    # each code logs its owner in, into the forced password change
     for nip, code in codes.items():
         assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
         assert nip[:8] not in code
@@ -526,10 +526,14 @@ def test_setup_seeds_opds_and_prints_the_first_admin_once(app, db, runner):
     assert db.session.scalar(select(func.count()).select_from(Opd)) == 52
     assert count_users() == 1
 
-    # the printed password logs the admin in, once, into the forced password change
+    # the printed password logs the admin in, into the forced password change, until she chose hers
     browser = Browser(app.test_client())
     assert browser.login(nip, password).headers["Location"] == "/akun/kata-sandi"
+    assert Browser(app.test_client()).login(nip, password).headers["Location"] == "/akun/kata-sandi"
+    chosen = "Lentera-Admin-Baru-2026"
+    browser.post_form("/akun/kata-sandi", {"new_password": chosen, "confirm": chosen})
     assert Browser(app.test_client()).login(nip, password).status_code == 200  # used up
+    assert Browser(app.test_client()).login(nip, chosen).status_code == 302
 
 
 def test_setup_with_an_admin_present_creates_none(db, runner):

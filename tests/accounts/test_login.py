@@ -389,13 +389,18 @@ def test_forced_change_still_applies_the_policy(browser, activated):
     assert browser.get("/akun").status_code == 302
 
 
-def test_activation_code_works_only_once(app, browser, activated):
+def test_activation_code_works_until_a_password_is_chosen_then_never_again(app, browser, activated):
     user, code = activated
     assert browser.login(user.nip, code).status_code == 302
-    browser.post_form("/akun/kata-sandi", {}, action="/logout")
-    again = new_browser(app).login(user.nip, code)
-    assert again.status_code == 200
-    assert field_errors(again) == [SAME_FAILURE]
+    browser.post_form("/akun/kata-sandi", {}, action="/logout")  # her session ends before she chose one
+    again = new_browser(app)
+    assert again.login(user.nip, code).headers["Location"] == "/akun/kata-sandi"
+    response = again.post_form("/akun/kata-sandi", {"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.headers["Location"] == "/"
+    used = new_browser(app).login(user.nip, code)
+    assert used.status_code == 200
+    assert field_errors(used) == [SAME_FAILURE]
+    assert new_browser(app).login(user.nip, NEW_PASSWORD).status_code == 302
 
 
 def test_activation_code_is_accepted_as_typed_from_paper(browser, activated):
