@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -57,7 +58,7 @@ class UserForm(FlaskForm):
     unit_kerja = StringField(_l("Unit kerja"), validators=[Optional(), Length(max=200)])
     jabatan = StringField(_l("Jabatan"), validators=[Optional(), Length(max=200)])
     pangkat_golongan = StringField(_l("Pangkat/golongan (opsional)"), validators=[Optional(), Length(max=100)])
-    roles = MultiCheckboxField(_l("Peran"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    roles = MultiCheckboxField(_l("Peran"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
 
 
 class ImportForm(FlaskForm):

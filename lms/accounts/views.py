@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from lms.accounts import csv_import, queries, services
 from lms.accounts.forms import (
@@ -154,8 +155,8 @@ def _shown_once(page: str) -> Response:
     return response
 
 
-def _opd_choices() -> list[tuple[int, str]]:
-    return [(0, _("— belum ditentukan —"))] + [(o.id, o.name) for o in queries.list_opds()]
+def _opd_choices() -> list[SelectChoice]:
+    return [SelectChoice(0, _("— belum ditentukan —"))] + [SelectChoice(o.id, o.name) for o in queries.list_opds()]
 
 
 @admin.route("/pengguna")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from lms.certificates.models import REISSUED, REVOKE_CATEGORIES
@@ -13,8 +14,8 @@ from lms.certificates.models import REISSUED, REVOKE_CATEGORIES
 class RevokeForm(FlaskForm):
     category = SelectField(
         _l("Kategori alasan (tampil di halaman verifikasi)"),
-        choices=[("", _l("— pilih —"))]
-        + [(key, _l(label)) for key, label in REVOKE_CATEGORIES.items() if key != REISSUED],
+        choices=[SelectChoice("", _l("— pilih —"))]
+        + [SelectChoice(key, _l(label)) for key, label in REVOKE_CATEGORIES.items() if key != REISSUED],
         validators=[DataRequired(_l("Pilih kategori alasan."))],
     )
     reason = TextAreaField(
