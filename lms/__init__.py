@@ -184,7 +184,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_migrations(app: Flask) -> None:
-    """Flask-Migrate (`flask db …`). It imports Alembic, which no request needs: `register_commands`
+    """Flask-Migrate (`flask db …`). It imports Alembic, which no request needs: `app.cli` (`_Commands`)
     calls this only when a command line asks for `db`, so web workers never load it."""
     from flask_migrate import Migrate
 
