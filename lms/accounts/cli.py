@@ -83,6 +83,27 @@ def create_admin_command(nip: str, name: str) -> None:
     click.echo(f"Admin {user.nip} siap.")
 
 
+@users_cli.command("anonymise")
+@click.argument("nip")
+@click.option("--reason", required=True, help="Alasan penghapusan, misalnya nomor surat permohonan.")
+@click.option("--actor-nip", required=True, help="NIP admin yang menjalankan penghapusan (dicatat di audit).")
+def anonymise_command(nip: str, reason: str, actor_nip: str) -> None:
+    """Hapus data pribadi akun nonaktif atas permintaan pemiliknya (UU PDP); tidak dapat dibatalkan."""
+    user = services.find_user_by_nip(normalise_nip(nip))
+    if user is None:
+        raise click.ClickException(f"Akun dengan NIP {nip} tidak ditemukan.")
+    actor = services.find_user_by_nip(normalise_nip(actor_nip))
+    if actor is None or ADMIN not in actor.roles or not actor.is_active_account:
+        raise click.ClickException(f"NIP {actor_nip} bukan akun admin yang aktif.")
+    try:
+        services.anonymise_user(user, actor=actor, reason=reason)
+    except ValidationError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(f"Data pribadi akun dihapus; akun kini tercatat sebagai {user.nip}.")
+
+
 @click.command("setup")
 def setup_command() -> None:
     """Isi data OPD awal dan buat admin pertama bila belum ada (aman dijalankan berulang)."""

@@ -53,6 +53,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     locale: Mapped[str | None] = mapped_column(String(5))
     last_login_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    # Set when the person's data were erased on request (UU 27/2022 PDP); the row stays for the records.
+    anonymised_at: Mapped[datetime | None] = mapped_column(TZDateTime())
 
     opd: Mapped[Opd | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.accounts.models import ADMIN, PESERTA, ROLES, AuditLog, OneTimeCode, Opd, User, UserRole
-from lms.accounts.nip import parse_nip
+from lms.accounts.nip import format_nip, parse_nip
 from lms.accounts.passwords import check_password_policy, hash_code, new_one_time_code
 from lms.database import utcnow
 from lms.errors import NotFound, ValidationError
@@ -21,6 +21,8 @@ from lms.extensions import db
 OPD_SEED_FILE = Path(__file__).with_name("data") / "opd-kota-semarang.txt"
 # Run a hash check even for unknown NIPs, so response time does not tell which NIPs exist.
 _DUMMY_HASH = generate_password_hash("lentera-dummy-password")
+ANONYMISED_NAME = "Akun dihapus"
+ERASED = "[dihapus]"
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,8 @@ def update_profile(
     jabatan: str | None,
     pangkat_golongan: str | None,
 ) -> None:
+    """Replace the profile fields (audited). An anonymised account's profile cannot be filled in again."""
+    _refuse_if_anonymised(user)
     clean_name = _clean(name)
     if not clean_name:
         raise ValidationError("Nama lengkap wajib diisi.")
@@ -170,10 +174,20 @@ def set_roles(user: User, roles: Iterable[str], *, actor: User) -> None:
     )
 
 
+def _refuse_if_anonymised(user: User) -> None:
+    if user.anonymised_at is not None:
+        raise ValidationError("Data pribadi akun ini sudah dihapus; akun ini tidak dapat diubah atau diaktifkan lagi.")
+
+
 def set_active(user: User, active: bool, *, actor: User) -> None:
-    """Deactivate (never delete: learning records must survive) or reactivate; audited."""
+    """Deactivate (never delete: learning records must survive) or reactivate; audited.
+
+    An anonymised account is never reactivated: it belongs to nobody any more. Raises ValidationError.
+    """
     if user.id == actor.id and not active:
         raise ValidationError("Anda tidak dapat menonaktifkan akun Anda sendiri.")
+    if active:
+        _refuse_if_anonymised(user)
     if user.is_active_account == active:
         return
     user.is_active_account = active
@@ -203,13 +217,75 @@ def issue_code(user: User, purpose: str, days: int | None = None) -> IssuedCode:
 
 
 def reset_password(user: User, *, actor: User) -> IssuedCode:
-    """Replace the password by a one-time code shown once; older sessions stop working (audited)."""
+    """Replace the password by a one-time code shown once; older sessions stop working (audited).
+
+    Refused (ValidationError) for an anonymised account, which nobody may log in to again.
+    """
+    _refuse_if_anonymised(user)
     user.password_hash = None
     user.must_change_password = True
     user.session_version += 1
     issued = issue_code(user, "reset")
     record_audit(actor, "user.reset_password", user, f"Kata sandi {user.nip} direset")
     return issued
+
+
+def _scrub(value, secrets: list[str]):
+    """The value with every secret replaced by ERASED, looking inside lists and dicts (audit details)."""
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, ERASED)
+        return value
+    if isinstance(value, list):
+        return [_scrub(item, secrets) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrub(item, secrets) for key, item in value.items()}
+    return value
+
+
+def anonymise_user(user: User, *, actor: User, reason: str) -> None:
+    """Erase a person's personal data on request (UU 27/2022 PDP, Pasal 8 and 16): audited, irreversible.
+
+    The account must be deactivated first, must not be the actor's own, must not be anonymised already,
+    and a reason (e.g. the number of the written request) is required; otherwise ValidationError and
+    nothing changes. Name, NIP, email, unit kerja, jabatan, pangkat/golongan, language, password and last
+    login are replaced or cleared; one-time codes and roles are deleted; the old NIP and name are scrubbed
+    from the audit log. The OPD and every learning record stay (they hold only the user id); issued
+    certificates keep their own snapshot as personnel records. The caller commits.
+    """
+    if user.anonymised_at is not None:
+        raise ValidationError("Data pribadi akun ini sudah dihapus sebelumnya.")
+    if user.id == actor.id:
+        raise ValidationError("Anda tidak dapat menghapus data pribadi akun Anda sendiri.")
+    if user.is_active_account:
+        raise ValidationError("Akun ini masih aktif. Nonaktifkan akun terlebih dahulu, lalu hapus data pribadinya.")
+    clean_reason = _clean(reason, 500)
+    if not clean_reason:
+        raise ValidationError("Alasan penghapusan wajib diisi, misalnya nomor surat permohonan.")
+
+    # Longest first, so the spaced NIP is replaced whole before its parts could match anything.
+    secrets = sorted({user.nip, format_nip(user.nip), user.name} - {""}, key=len, reverse=True)
+    for entry in db.session.scalars(
+        select(AuditLog).where(or_(AuditLog.target_user_id == user.id, AuditLog.actor_id == user.id))
+    ):
+        entry.summary = _scrub(entry.summary or "", secrets)
+        entry.details = _scrub(dict(entry.details or {}), secrets)  # a new dict: JSON columns track no mutation
+
+    user.name = ANONYMISED_NAME
+    user.nip = "X" + str(user.id).zfill(17)  # never a NIP (digits only), keeps unique and length 18
+    user.email = None
+    user.unit_kerja = None
+    user.jabatan = None
+    user.pangkat_golongan = None
+    user.locale = None
+    user.password_hash = None
+    user.last_login_at = None
+    user.must_change_password = False
+    user.session_version += 1
+    user.role_rows.clear()
+    db.session.execute(delete(OneTimeCode).where(OneTimeCode.user_id == user.id))
+    user.anonymised_at = utcnow()
+    record_audit(actor, "user.anonymise", user, f"Data pribadi akun #{user.id} dihapus", reason=clean_reason)
 
 
 def authenticate(nip: str, password: str) -> User | None:

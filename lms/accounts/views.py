@@ -254,9 +254,32 @@ def reset_password(user_id: int):
     user = services.get_user(user_id)
     if not PostForm().validate_on_submit():
         abort(400)
-    issued = services.reset_password(user, actor=current_user)
+    try:
+        issued = services.reset_password(user, actor=current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
     db.session.commit()
     return _shown_once(render_template("admin/code_issued.html", user=user, issued=issued, reset=True))
+
+
+@admin.route("/pengguna/<int:user_id>/anonimkan", methods=["POST"])
+@role_required(ADMIN)
+def anonymise_user(user_id: int):
+    """Erase a deactivated account's personal data on request (UU PDP); the service states the rules."""
+    user = services.get_user(user_id)
+    if not PostForm().validate_on_submit():
+        abort(400)
+    try:
+        services.anonymise_user(user, actor=current_user, reason=request.form.get("reason", ""))
+    except ValidationError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Data pribadi akun dihapus. Catatan belajarnya tetap tersimpan tanpa nama."), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @admin.route("/impor", methods=["GET", "POST"])

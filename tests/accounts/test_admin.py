@@ -29,6 +29,7 @@ ADMIN_ROUTES = [
     ("POST", "/admin/pengguna/{user}"),
     ("POST", "/admin/pengguna/{user}/status"),
     ("POST", "/admin/pengguna/{user}/reset-sandi"),
+    ("POST", "/admin/pengguna/{user}/anonimkan"),
     ("GET", "/admin/impor"),
     ("POST", "/admin/impor"),
     ("POST", "/admin/impor/konfirmasi"),
@@ -51,6 +52,7 @@ HARMFUL_FORM = {
     "kode": "x",
     "berlaku": "x",
     "is_active": "",
+    "reason": "Permintaan palsu",
 }
 
 
