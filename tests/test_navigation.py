@@ -61,3 +61,5 @@ def test_the_session_user_carries_her_roles_and_a_role_change_in_the_same_sessio
     services.set_roles(loaded, {"peserta"}, actor=db.session.get(User, admin_id))
     assert loaded.roles == {"peserta"}  # once role_rows is loaded, it is the truth
     assert not loaded.has_role("pelatih")
+    db.session.commit()  # expires role_rows: what the request shows next must still be the new roles
+    assert loaded.roles == {"peserta"}

@@ -164,6 +164,7 @@ def set_roles(user: User, roles: Iterable[str], *, actor: User) -> None:
             user.role_rows.remove(row)
     for role in sorted(new - old):
         user.role_rows.append(UserRole(role=role))
+    user.set_loaded_roles(new)  # so the rest of this request sees the new roles, even after a commit
     record_audit(
         actor,
         "user.roles",
