@@ -48,12 +48,12 @@ OPAQUE_CONTENT_TYPE = "application/octet-stream"
 # An SVG is XML text: an optional byte-order mark, XML declaration, comments, processing instructions and
 # a DOCTYPE (with or without an internal subset), then the <svg> root element.
 _SVG_PROLOG = re.compile(
-    r"(?:\s+|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*<svg[\s>/]",
+    r"(?:\s|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*<svg[\s>/]",
     re.IGNORECASE | re.DOTALL,
 )
 _SVG_SNIFF_BYTES = 64 * 1024
-_TAG = re.compile(r"<[^>]*>", re.DOTALL)
-_ACTIVE_ELEMENT = re.compile(r"<\s*(?:[\w.-]+:)?(script|foreignObject|iframe|embed|object|handler)\b", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]*>")  # XML allows no raw < inside a tag: one linear pass
+_ACTIVE_ELEMENT = re.compile(r"<\s*(?:[\w.-]+:)?(script|iframe|embed|object|handler)\b", re.IGNORECASE)
 # An event handler written directly (onload=) or set by animation (<set attributeName="onclick" ...>).
 _EVENT_ATTRIBUTE = re.compile(r"[\s\"'/](on[a-z]+)\s*=|attributeName\s*=\s*[\"']?\s*(on[a-z]+)", re.IGNORECASE)
 _SCRIPT_URL = re.compile(r"(?:java|vb)script\s*:", re.IGNORECASE)
@@ -86,8 +86,9 @@ def check_media(path: str, data: bytes) -> tuple[int, str] | None:
 
     Rules: the name ends with an allowed extension (any letter case); the content is of an allowed type
     by its magic bytes, and the same type the name says; an SVG holds no script, event handler
-    (``onload=``), ``javascript:`` link or embedded page (``foreignObject``, ``iframe``). Line 1 for a
-    binary file; an SVG problem gives the line it is on.
+    (``onload=``), ``javascript:`` link or embedded frame or object (``iframe``, ``embed``, ``object``).
+    HTML text labels (``foreignObject``, as draw.io writes them) are fine: shown as an image or in the
+    sandbox they run nothing. Line 1 for a binary file; an SVG problem gives the line it is on.
     """
     extension = posixpath.splitext(path)[1].lower()
     named = _BY_EXTENSION.get(extension)

@@ -809,7 +809,10 @@ def test_each_allowed_type_passes(tmp_path: Path, name: str, data: bytes) -> Non
         (b"<svg xmlns='http://www.w3.org/2000/svg'>\n\n<a href='javascript:alert(1)'>x</a></svg>", "javascript:"),
         (b"<svg xmlns='http://www.w3.org/2000/svg'>\n\n<a href='&#106;avascript:alert(1)'>x</a></svg>", "javascript:"),
         (b"<svg xmlns='http://www.w3.org/2000/svg'>\n\n<set attributeName='onmouseover' to='alert(1)'/></svg>", "on"),
-        (b"<svg xmlns='http://www.w3.org/2000/svg'>\n\n<foreignObject><p>x</p></foreignObject></svg>", "foreign"),
+        (
+            b"<svg xmlns='http://www.w3.org/2000/svg'><foreignObject>\n\n<iframe src='/akun'/></foreignObject></svg>",
+            "iframe",
+        ),
     ],
 )
 def test_svg_with_script_is_an_error_on_its_line(tmp_path: Path, svg: bytes, found: str) -> None:
@@ -820,3 +823,15 @@ def test_svg_with_script_is_an_error_on_its_line(tmp_path: Path, svg: bytes, fou
 def test_svg_text_that_mentions_events_is_fine(tmp_path: Path) -> None:
     svg = b"<svg xmlns='http://www.w3.org/2000/svg'><text font-family='sans-serif'>onclick=x javascript:</text></svg>"
     parse_ok(make_module(tmp_path, {"media/bagan.svg": svg}))
+
+
+def test_svg_with_html_labels_as_drawio_exports_them_is_fine(tmp_path: Path) -> None:
+    svg = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg xmlns="http://www.w3.org/2000/svg" '
+        b'xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1"><g><switch><foreignObject '
+        b'requiredFeatures="http://www.w3.org/TR/SVG11/feature#Extensibility"><div '
+        b'xmlns="http://www.w3.org/1999/xhtml" style="display: flex;">Perencanaan</div></foreignObject>'
+        b"<text>Perencanaan</text></switch></g></svg>"
+    )
+    parse_ok(make_module(tmp_path, {"media/alur.svg": svg}))
