@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 from urllib.parse import unquote
 
+from lms.content.media import check_media
+
 MAX_FILE_BYTES = 1024 * 1024
 MODULE_FILE = "module.md"
 QUIZ_FILE = "quiz.md"
@@ -1059,6 +1061,10 @@ def _parse_module(folder: Path, display: str, errors: list[CheckError]) -> Parse
             )
             continue
         contents[rel] = path.read_bytes()
+        if rel.startswith(MEDIA_DIR + "/"):
+            problem = check_media(rel, contents[rel])
+            if problem:
+                errors.append(CheckError(_join(display, rel), *problem))
 
     if MODULE_FILE not in all_files:
         errors.append(

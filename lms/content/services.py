@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 import posixpath
 import re
 from collections.abc import Iterable
@@ -12,6 +11,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from sqlalchemy import select
 
+from lms.content.media import OPAQUE_CONTENT_TYPE, sniff
 from lms.content.models import Lesson, MediaBlob, Module, ModuleMedia, Option, Question, Quiz
 from lms.content.parse import LESSON_FILE_RE, ParsedModule, ParsedQuiz, normalise_answer
 from lms.content.render import render_markdown
@@ -22,7 +22,6 @@ LESSON_URL = "/modul/{module}/pelajaran/{lesson}"
 MEDIA_URL = "/media/{sha}/{name}"
 WORDS_PER_MINUTE = 180
 _OUTER_P = re.compile(r"\A<p>(.*)</p>\Z", re.S)
-EXTRA_TYPES = {".svg": "image/svg+xml", ".webp": "image/webp", ".md": "text/markdown"}
 
 
 @dataclass
@@ -31,11 +30,6 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     archived: list[str] = field(default_factory=list)
-
-
-def content_type_for(path: str) -> str:
-    ext = posixpath.splitext(path)[1].lower()
-    return EXTRA_TYPES.get(ext) or mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
 class _UrlRewriter:
@@ -103,12 +97,18 @@ def sync_modules(parsed: Iterable[ParsedModule], *, archive_missing: bool) -> Sy
 
 
 def _store_media(module: Module, media: dict[str, bytes]) -> dict[str, str]:
+    """Store each file once by its SHA-256, typed by its bytes (the checker let only allowed types through)."""
     shas: dict[str, str] = {}
     for path, data in sorted(media.items()):
         sha = hashlib.sha256(data).hexdigest()
         shas[path] = sha
-        if db.session.get(MediaBlob, sha) is None:
-            db.session.add(MediaBlob(sha256=sha, content_type=content_type_for(path), size=len(data), data=data))
+        media_type = sniff(data)
+        content_type = media_type.content_type if media_type else OPAQUE_CONTENT_TYPE
+        blob = db.session.get(MediaBlob, sha)
+        if blob is None:
+            db.session.add(MediaBlob(sha256=sha, content_type=content_type, size=len(data), data=data))
+        elif blob.content_type != content_type:
+            blob.content_type = content_type  # a row stored by its name before types were checked
     rows = {row.path: row for row in db.session.scalars(select(ModuleMedia).where(ModuleMedia.module_id == module.id))}
     for path, row in rows.items():
         if path not in shas:

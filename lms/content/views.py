@@ -6,6 +6,7 @@ from flask import Blueprint, Response, render_template, request
 
 from lms.accounts.models import ADMIN, PELATIH
 from lms.content import queries
+from lms.content.media import MEDIA_CSP, OPAQUE_CONTENT_TYPE, download_name, served_type
 from lms.security import role_required
 
 content = Blueprint("content", __name__)
@@ -21,17 +22,27 @@ def modules():
 
 @content.route("/media/<sha256>/<path:name>")
 def media(sha256: str, name: str):
-    """Content-addressed media: the URL changes when the bytes do, so it may be cached for a year."""
-    etag = f'"{sha256}"'
-    if etag in request.headers.get("If-None-Match", ""):
-        return Response(status=304, headers={"ETag": etag, "Cache-Control": f"public, max-age={ONE_YEAR}, immutable"})
-    blob = queries.media_blob(sha256)
+    """Content-addressed media: the URL changes when the bytes do, so it may be cached for a year.
+
+    Rules: every response (the 304 too) is sandboxed and never sniffed; a file is served as its allowed
+    type only when its bytes are that type, images inline and other files as a download; anything else
+    (a row synced before types were checked) is opaque data to download, never a page of this site.
+    """
     headers = {
-        "ETag": etag,
+        "ETag": f'"{sha256}"',
         "Cache-Control": f"public, max-age={ONE_YEAR}, immutable",
-        "Content-Length": str(blob.size),
+        "Content-Security-Policy": MEDIA_CSP,
+        "X-Content-Type-Options": "nosniff",
     }
-    if blob.content_type == "image/svg+xml":
-        # An SVG opened on its own must not run script: sandbox it.
-        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-    return Response(blob.data, mimetype=blob.content_type, headers=headers)
+    if headers["ETag"] in request.headers.get("If-None-Match", ""):
+        return Response(status=304, headers=headers)
+    blob = queries.media_blob(sha256)
+    media_type = served_type(blob.content_type, blob.data)
+    response = Response(
+        blob.data,
+        mimetype=media_type.content_type if media_type else OPAQUE_CONTENT_TYPE,
+        headers={**headers, "Content-Length": str(blob.size)},
+    )
+    if media_type is None or not media_type.is_inline:
+        response.headers.set("Content-Disposition", "attachment", filename=download_name(name, media_type))
+    return response

@@ -21,6 +21,14 @@ MODULE_MD = (
     "---\ntitle: Literasi Digital\nsummary: Empat pilar literasi digital untuk ASN.\njp: 2\n---\nPengantar modul.\n"
 )
 LESSON_MD = "# Pengantar\n\nIsi pelajaran pertama.\n"
+# Real signatures (magic bytes) of each allowed media type, and a page that must never pass as media.
+PNG_BYTES = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0"
+JPEG_BYTES = b"\xff\xd8\xff\xe0\0\x10JFIF\0"
+GIF_BYTES = b"GIF89a\x01\0\x01\0"
+WEBP_BYTES = b"RIFF\x1a\0\0\0WEBPVP8L"
+SVG_BYTES = b"<?xml version='1.0'?>\n<!-- dibuat di Inkscape -->\n<svg xmlns='http://www.w3.org/2000/svg'/>\n"
+PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+PAGE = b"<!doctype html><html><body><script>fetch('/akun')</script></body></html>"
 
 # Every message says what to do; these are the Indonesian verbs that carry the fix.
 FIX_WORDS = (
@@ -507,7 +515,7 @@ def test_module_folder_without_module_md(tmp_path: Path) -> None:
 
 def test_module_folder_without_module_md_in_a_content_tree(tmp_path: Path) -> None:
     content = tmp_path / "content"
-    make_module(content, {"module.md": None, "01-pengantar.md": None, "media/a.png": b"x"}, name="draf")
+    make_module(content, {"module.md": None, "01-pengantar.md": None, "media/a.png": PNG_BYTES}, name="draf")
     modules, errors = check_tree(content)
     assert modules == []
     assert [(error.path, error.line) for error in errors] == [(f"{content}/draf/module.md", 1)]
@@ -551,12 +559,12 @@ def test_unclosed_code_fence(tmp_path: Path) -> None:
 
 
 def test_file_over_one_megabyte(tmp_path: Path) -> None:
-    folder = make_module(tmp_path, {"media/foto.jpg": b"\xff" * (1024 * 1024 + 1)})
+    folder = make_module(tmp_path, {"media/foto.jpg": JPEG_BYTES.ljust(1024 * 1024 + 1, b"\xff")})
     assert_only(folder, "media/foto.jpg", 1, "1 MB")
 
 
 def test_file_of_exactly_one_megabyte_is_fine(tmp_path: Path) -> None:
-    parse_ok(make_module(tmp_path, {"media/foto.jpg": b"\xff" * (1024 * 1024)}))
+    parse_ok(make_module(tmp_path, {"media/foto.jpg": JPEG_BYTES.ljust(1024 * 1024, b"\xff")}))
 
 
 def test_quiz_without_questions(tmp_path: Path) -> None:
@@ -640,7 +648,7 @@ def test_missing_link_target(tmp_path: Path, files: dict[str, str], rel: str, li
 
 
 def test_link_case_mismatch_names_the_real_file(tmp_path: Path) -> None:
-    folder = make_module(tmp_path, {"01-pengantar.md": "# P\n\n![x](media/peta.png)\n", "media/Peta.PNG": b"x"})
+    folder = make_module(tmp_path, {"01-pengantar.md": "# P\n\n![x](media/peta.png)\n", "media/Peta.PNG": PNG_BYTES})
     assert_only(folder, "01-pengantar.md", 3, "huruf besar/kecil", "media/Peta.PNG")
 
 
@@ -650,7 +658,7 @@ def test_links_that_need_no_file(tmp_path: Path) -> None:
         "[atas](#p) [katalog](/katalog) ![ok](media/ok%20sekali.png) [lanjut](01-pengantar.md)\n\n"
         "`[bukan](tautan.png)` dan\n\n```\n![juga bukan](kode.png)\n```\n"
     )
-    parse_ok(make_module(tmp_path, {"01-pengantar.md": lesson, "media/ok sekali.png": b"x"}))
+    parse_ok(make_module(tmp_path, {"01-pengantar.md": lesson, "media/ok sekali.png": PNG_BYTES}))
 
 
 def test_many_errors_are_all_reported(tmp_path: Path) -> None:
@@ -740,3 +748,90 @@ def test_lesson_front_matter_error_and_missing_title_both_reported(tmp_path: Pat
 def test_empty_lesson_title_falls_back_to_heading(tmp_path: Path) -> None:
     module = parse_ok(make_module(tmp_path, {"01-pengantar.md": "---\ntitle:\n---\n# Dari Judul\n"}))
     assert module.lessons[0].title == "Dari Judul"
+
+
+# ---------------------------------------------------------------------------------------------
+# Media types: only the allowlist, recognised by content
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["media/x.html", "media/x.htm", "media/x.js", "media/x.xhtml", "media/x.txt", "media/catatan"]
+)
+def test_page_or_script_in_media_is_an_error_naming_the_file(tmp_path: Path, name: str) -> None:
+    folder = make_module(tmp_path, {name: PAGE})
+    error = assert_only(folder, name, 1, "tidak diizinkan", "PNG", "JPEG", "PDF", "SVG")
+    assert str(error).startswith(f"{DISPLAY}/{name}:1: ")
+
+
+def test_a_page_and_a_script_are_both_reported(tmp_path: Path) -> None:
+    folder = make_module(tmp_path, {"media/x.html": PAGE, "media/x.js": b"alert(document.cookie)"})
+    assert [(error.path, error.line) for error in errors_of(folder)] == [
+        (f"{DISPLAY}/media/x.html", 1),
+        (f"{DISPLAY}/media/x.js", 1),
+    ]
+
+
+@pytest.mark.parametrize("name", ["media/peta.png", "media/foto.jpg", "media/bagan.svg", "media/panduan.pdf"])
+def test_a_page_renamed_as_an_allowed_type_is_an_error(tmp_path: Path, name: str) -> None:
+    assert_only(make_module(tmp_path, {name: PAGE}), name, 1, "bukan", "ekspor ulang")
+
+
+def test_a_png_named_jpg_is_an_error_naming_both_types(tmp_path: Path) -> None:
+    folder = make_module(tmp_path, {"media/foto.jpg": PNG_BYTES})
+    assert_only(folder, "media/foto.jpg", 1, "gambar PNG", "'.jpg'", "menjadi .png")
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("media/peta.png", PNG_BYTES),
+        ("media/Peta.PNG", PNG_BYTES),
+        ("media/foto.jpg", JPEG_BYTES),
+        ("media/foto.jpeg", JPEG_BYTES),
+        ("media/animasi.gif", GIF_BYTES),
+        ("media/gambar.webp", WEBP_BYTES),
+        ("media/bagan.svg", SVG_BYTES),
+        ("media/docs/panduan.pdf", PDF_BYTES),
+    ],
+)
+def test_each_allowed_type_passes(tmp_path: Path, name: str, data: bytes) -> None:
+    assert parse_ok(make_module(tmp_path, {name: data})).media == {name: data}
+
+
+@pytest.mark.parametrize(
+    ("svg", "found"),
+    [
+        (b"<svg xmlns='http://www.w3.org/2000/svg'>\n<rect/>\n<script>alert(1)</script>\n</svg>", "<script>"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'>\n\n<svg:script href='x.js'/>\n</svg>", "<script>"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'>\n<g/>\n<rect onclick='alert(1)'/></svg>", "onclick="),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'\n\n onload=\"alert(1)\"></svg>", "onload="),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'>\n\n<a href='javascript:alert(1)'>x</a></svg>", "javascript:"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'>\n\n<a href='&#106;avascript:alert(1)'>x</a></svg>", "javascript:"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'>\n\n<set attributeName='onmouseover' to='alert(1)'/></svg>", "on"),
+        (
+            b"<svg xmlns='http://www.w3.org/2000/svg'><foreignObject>\n\n<iframe src='/akun'/></foreignObject></svg>",
+            "iframe",
+        ),
+    ],
+)
+def test_svg_with_script_is_an_error_on_its_line(tmp_path: Path, svg: bytes, found: str) -> None:
+    folder = make_module(tmp_path, {"media/bagan.svg": svg})
+    assert_only(folder, "media/bagan.svg", 3, found, "SVG")
+
+
+def test_svg_text_that_mentions_events_is_fine(tmp_path: Path) -> None:
+    svg = b"<svg xmlns='http://www.w3.org/2000/svg'><text font-family='sans-serif'>onclick=x javascript:</text></svg>"
+    parse_ok(make_module(tmp_path, {"media/bagan.svg": svg}))
+
+
+def test_svg_with_html_labels_as_drawio_exports_them_is_fine(tmp_path: Path) -> None:
+    svg = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg xmlns="http://www.w3.org/2000/svg" '
+        b'xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1"><g><switch><foreignObject '
+        b'requiredFeatures="http://www.w3.org/TR/SVG11/feature#Extensibility"><div '
+        b'xmlns="http://www.w3.org/1999/xhtml" style="display: flex;">Perencanaan</div></foreignObject>'
+        b"<text>Perencanaan</text></switch></g></svg>"
+    )
+    parse_ok(make_module(tmp_path, {"media/alur.svg": svg}))
