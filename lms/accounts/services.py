@@ -302,7 +302,10 @@ def authenticate(nip: str, password: str) -> User | None:
     if user is None or not password:
         check_password_hash(_DUMMY_HASH, password or "x")
         return None
-    if user.password_hash and check_password_hash(user.password_hash, password):
+    # Always one full hash check, also for an account without a password yet (activation, reset):
+    # otherwise the quicker answer would tell which NIPs are waiting for a code.
+    matches = check_password_hash(user.password_hash or _DUMMY_HASH, password)
+    if matches and user.password_hash:
         return user if user.is_active_account else None
     if not user.is_active_account:
         return None

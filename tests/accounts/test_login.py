@@ -129,6 +129,39 @@ def test_wrong_password_and_unknown_nip_give_the_same_message(browser, user):
     assert browser.get("/akun").status_code == 302
 
 
+@pytest.fixture
+def hash_checks(monkeypatch) -> list[str]:
+    """The stored hashes the password was checked against, in order."""
+    checked: list[str] = []
+    real = services.check_password_hash
+
+    def spy(pwhash: str, password: str) -> bool:
+        checked.append(pwhash)
+        return real(pwhash, password)
+
+    monkeypatch.setattr(services, "check_password_hash", spy)
+    return checked
+
+
+@pytest.mark.parametrize("account", ["waiting-for-activation", "reset-by-admin"])
+def test_an_account_without_a_password_still_costs_a_full_hash_check(db, hash_checks, account):
+    """Not a timed test: the same work is done (one check against the dummy hash) as for any other NIP."""
+    user = create_user(password=None if account == "waiting-for-activation" else TEST_PASSWORD)
+    if account == "reset-by-admin":
+        admin = create_user(roles=("admin",))
+        services.reset_password(user, actor=admin)
+        db.session.commit()
+    assert user.password_hash is None
+    assert services.authenticate(user.nip, "Bukan-Kata-Sandinya-1") is None
+    assert hash_checks == [services._DUMMY_HASH]
+
+
+def test_unknown_nip_and_wrong_password_cost_one_hash_check_each(db, user, hash_checks):
+    assert services.authenticate(make_nip(), "Bukan-Kata-Sandinya-1") is None
+    assert services.authenticate(user.nip, "Bukan-Kata-Sandinya-1") is None
+    assert hash_checks == [services._DUMMY_HASH, user.password_hash]
+
+
 def test_deactivated_user_cannot_log_in_and_their_records_stay(app, browser, user, admin):
     services.set_active(user, False, actor=admin)
     services.record_audit(admin, "test.marker", user, "catatan yang harus tetap ada")
