@@ -87,6 +87,10 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
+    from lms.accounts import throttle
+
+    throttle.init_app(app)
+
     from lms.i18n import register_template_helpers
 
     register_template_helpers(app)

@@ -10,9 +10,8 @@ from sqlalchemy import select
 from lms.accounts import services
 from lms.accounts.models import OneTimeCode, UserRole
 from lms.database import utcnow
-from lms.extensions import limiter
 from tests.accounts.helpers import field_errors, flashes, hidden_value, is_login_redirect, reload, text
-from tests.conftest import TEST_PASSWORD, Browser, create_user, make_nip
+from tests.conftest import TEST_PASSWORD, Browser, create_user, make_nip, reset_login_counters
 
 SAME_FAILURE = "NIP atau kata sandi salah, atau akun tidak aktif."
 NEW_PASSWORD = "Belajar-Mandiri-di-Rumah"
@@ -486,7 +485,7 @@ def wrong_login(browser: Browser, nip: str, ip: str = "127.0.0.1"):
     return browser.login(nip, "Tebakan-Yang-Salah-9", environ_base={"REMOTE_ADDR": ip})
 
 
-def test_twenty_wrong_passwords_give_a_429_page_and_change_nothing(db, browser, user):
+def test_twenty_wrong_passwords_give_a_429_page_and_change_nothing(app, db, browser, user):
     before = reload(user)
     snapshot = (before.password_hash, before.is_active_account, before.session_version, before.last_login_at)
     statuses = [wrong_login(browser, user.nip).status_code for _ in range(20)]
@@ -502,7 +501,7 @@ def test_twenty_wrong_passwords_give_a_429_page_and_change_nothing(db, browser, 
     assert browser.login(user.nip).status_code == 429
     after = reload(user)
     assert (after.password_hash, after.is_active_account, after.session_version, after.last_login_at) == snapshot
-    limiter.reset()  # the window has passed
+    reset_login_counters(app)  # the window has passed
     assert browser.login(user.nip).status_code == 302
 
 
