@@ -99,6 +99,10 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     REMEMBER_COOKIE_DURATION = env_int("LMS_REMEMBER_DAYS", 30) * 86400
+    # A logged-in session ends after this long without a request, and this long after login at the
+    # latest; "Ingat saya" then opens a new one from the remember cookie (lms/accounts/sessions.py).
+    IDLE_MINUTES = env_int("LMS_IDLE_MINUTES", 120)
+    SESSION_HOURS = env_int("LMS_SESSION_HOURS", 12)
     # The device cookie: a browser where an account logged in before gets past that NIP's login block
     # with the right password (lms/accounts/devices.py).
     DEVICE_COOKIE_NAME = "lentera_device"
