@@ -79,6 +79,8 @@ class Config:
     RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    # Failed password checks (lms/accounts/throttle.py, same storage): per NIP, and per address counting
+    # at most the per-NIP limit from each NIP. The current password on "Ganti kata sandi" counts per account.
     LOGIN_LIMIT_PER_NIP = env_str("LMS_LOGIN_LIMIT_PER_NIP", "10 per 15 minutes")
     LOGIN_LIMIT_PER_IP = env_str("LMS_LOGIN_LIMIT_PER_IP", "100 per 15 minutes")
 
@@ -97,6 +99,15 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     REMEMBER_COOKIE_DURATION = env_int("LMS_REMEMBER_DAYS", 30) * 86400
+    # A logged-in session ends after this long without a request, and this long after login at the
+    # latest; "Ingat saya" then opens a new one from the remember cookie (lms/accounts/sessions.py).
+    IDLE_MINUTES = env_int("LMS_IDLE_MINUTES", 120)
+    SESSION_HOURS = env_int("LMS_SESSION_HOURS", 12)
+    # The device cookie: a browser where an account logged in before gets past that NIP's login block
+    # with the right password (lms/accounts/devices.py).
+    DEVICE_COOKIE_NAME = "lentera_device"
+    DEVICE_COOKIE_SECURE = False
+    DEVICE_COOKIE_DAYS = env_int("LMS_DEVICE_DAYS", 365)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: no lost forms after a long read
     MAX_CONTENT_LENGTH = env_int("LMS_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
     HSTS = False
@@ -130,6 +141,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_NAME = "__Host-lentera_remember"
     REMEMBER_COOKIE_SECURE = True
+    DEVICE_COOKIE_NAME = "__Host-lentera_device"
+    DEVICE_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
 

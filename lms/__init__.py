@@ -87,6 +87,10 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
+    from lms.accounts import throttle
+
+    throttle.init_app(app)
+
     from lms.i18n import register_template_helpers
 
     register_template_helpers(app)
@@ -153,8 +157,10 @@ def register_receivers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from lms.accounts import sessions
     from lms.security import add_security_headers
 
+    sessions.init_app(app)  # first: an expired session must be ended before any hook reads the user
     add_security_headers(app)
     allowed_while_forced = {
         "auth.change_password",

@@ -145,6 +145,14 @@ def _clean_state(request) -> Iterator[None]:
             for table in reversed(_db.metadata.sorted_tables):
                 conn.execute(table.delete())
     limiter.reset()
+    reset_login_counters(app)
+
+
+def reset_login_counters(app) -> None:
+    """Forget the login throttle's counters, as when their window has passed."""
+    from lms.accounts import throttle
+
+    throttle.reset(app)
 
 
 @pytest.fixture

@@ -302,7 +302,10 @@ def authenticate(nip: str, password: str) -> User | None:
     if user is None or not password:
         check_password_hash(_DUMMY_HASH, password or "x")
         return None
-    if user.password_hash and check_password_hash(user.password_hash, password):
+    # Always one full hash check, also for an account without a password yet (activation, reset):
+    # otherwise the quicker answer would tell which NIPs are waiting for a code.
+    matches = check_password_hash(user.password_hash or _DUMMY_HASH, password)
+    if matches and user.password_hash:
         return user if user.is_active_account else None
     if not user.is_active_account:
         return None
@@ -323,12 +326,20 @@ def record_login(user: User) -> None:
     user.last_login_at = utcnow()
 
 
+class WrongCurrentPassword(ValidationError):
+    """The current password given to change it was wrong (the caller counts and records these)."""
+
+
 def change_password(user: User, new_password: str, *, current_password: str | None, require_current: bool) -> None:
-    """Set a new password that meets the policy; every other session of the user stops working."""
-    if require_current and not (
-        user.password_hash and current_password and check_password_hash(user.password_hash, current_password)
-    ):
-        raise ValidationError("Kata sandi saat ini salah.")
+    """Set a new password that meets the policy; every other session of the user stops working.
+
+    Raises WrongCurrentPassword when `require_current` and the current password does not match (checked
+    first, with a full hash check even for an account without one), ValidationError for the policy.
+    """
+    if require_current:
+        matches = check_password_hash(user.password_hash or _DUMMY_HASH, current_password or "")
+        if not (matches and user.password_hash):
+            raise WrongCurrentPassword("Kata sandi saat ini salah.")
     check_password_policy(new_password, user.nip)
     if user.password_hash and check_password_hash(user.password_hash, new_password):
         raise ValidationError("Kata sandi baru harus berbeda dari kata sandi lama.")

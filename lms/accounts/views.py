@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from lms.accounts import csv_import, queries, services
+from lms.accounts import csv_import, devices, queries, services, throttle
 from lms.accounts.forms import (
     ChangePasswordForm,
     ConfirmImportForm,
@@ -36,41 +36,39 @@ from lms.accounts.models import ADMIN, ROLE_LABELS, Opd, User
 from lms.accounts.nip import normalise_nip
 from lms.accounts.personal_data import export_personal_data
 from lms.errors import ValidationError
-from lms.extensions import db, limiter
+from lms.extensions import client_ip, db
 from lms.security import is_safe_next, role_required
 
 auth = Blueprint("auth", __name__)
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _login_failed(response: Response) -> bool:
-    return request.method == "POST" and response.status_code != 302
-
-
-def _nip_key() -> str:
-    return "nip:" + normalise_nip(request.form.get("nip", ""))[:32]
+def _refused(exc: throttle.TooManyAttempts, page: str) -> Response:
+    """The form again (its message says when to try again) as 429, with Retry-After."""
+    response = make_response(page, 429)
+    response.headers["Retry-After"] = str(max(1, exc.retry_after))
+    return response
 
 
 @auth.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_NIP"],
-    key_func=_nip_key,
-    methods=["POST"],
-    deduct_when=_login_failed,
-    scope="login-nip",
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_login_failed, scope="login-ip"
-)
 def login():
+    """Log in with NIP and password; the attempt is counted before the password is checked (throttle)."""
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(normalise_nip(form.nip.data), form.password.data)
+        nip = normalise_nip(form.nip.data)
+        device = devices.read(request.cookies)
+        try:
+            attempt = throttle.charge_login(nip, client_ip(), device.id if device and device.knows(nip) else None)
+        except throttle.TooManyAttempts as exc:
+            form.password.errors.append(exc.message)
+            return _refused(exc, render_template("accounts/login.html", form=form))
+        user = services.authenticate(nip, form.password.data)
         if user is None:
             form.password.errors.append(_("NIP atau kata sandi salah, atau akun tidak aktif."))
         else:
+            attempt.refund()  # a success is not held against her
             locale = session.get("locale")
             session.clear()  # a fresh session: nothing from before login survives
             if locale and not user.locale:
@@ -79,9 +77,12 @@ def login():
             db.session.commit()
             login_user(user, remember=form.remember.data)
             if user.must_change_password:
-                return redirect(url_for("auth.change_password"))
-            target = form.next.data
-            return redirect(target if is_safe_next(target) else url_for("core.index"))
+                response = redirect(url_for("auth.change_password"))
+            else:
+                target = form.next.data
+                response = redirect(target if is_safe_next(target) else url_for("core.index"))
+            devices.remember(response, device, nip)
+            return response
     return render_template("accounts/login.html", form=form)
 
 
@@ -106,20 +107,36 @@ def logout():
 @auth.route("/akun/kata-sandi", methods=["GET", "POST"])
 @login_required
 def change_password():
+    """Choose a new password; a wrong current password is counted (throttle) and recorded in the audit log."""
     forced = current_user.must_change_password
+    user = current_user._get_current_object()
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
+            attempt = throttle.charge_password_check(user.id) if not forced else None
+        except throttle.TooManyAttempts as exc:
+            form.current_password.errors.append(exc.message)
+            return _refused(exc, render_template("accounts/change_password.html", form=form, forced=forced))
+        try:
             services.change_password(
-                current_user,
+                user,
                 form.new_password.data,
                 current_password=form.current_password.data,
                 require_current=not forced,
             )
+        except services.WrongCurrentPassword as exc:
+            services.record_audit(
+                user, "user.wrong_current_password", user, "Kata sandi saat ini salah (ganti kata sandi)"
+            )
+            db.session.commit()
+            form.current_password.errors.append(exc.message)
         except ValidationError as exc:
+            if attempt is not None:
+                attempt.refund()  # the current password was right: only the new one was refused
             form.new_password.errors.append(exc.message)
         else:
-            user = current_user._get_current_object()
+            if attempt is not None:
+                attempt.refund()
             db.session.commit()
             # Re-issue this session (and the "Ingat saya" cookie, if any) with the new session version.
             login_user(user, remember=current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies)

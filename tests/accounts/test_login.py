@@ -10,9 +10,8 @@ from sqlalchemy import select
 from lms.accounts import services
 from lms.accounts.models import OneTimeCode, UserRole
 from lms.database import utcnow
-from lms.extensions import limiter
 from tests.accounts.helpers import field_errors, flashes, hidden_value, is_login_redirect, reload, text
-from tests.conftest import TEST_PASSWORD, Browser, create_user, make_nip
+from tests.conftest import TEST_PASSWORD, Browser, create_user, make_nip, reset_login_counters
 
 SAME_FAILURE = "NIP atau kata sandi salah, atau akun tidak aktif."
 NEW_PASSWORD = "Belajar-Mandiri-di-Rumah"
@@ -127,6 +126,39 @@ def test_wrong_password_and_unknown_nip_give_the_same_message(browser, user):
         assert response.status_code == 200
         assert field_errors(response) == [SAME_FAILURE]
     assert browser.get("/akun").status_code == 302
+
+
+@pytest.fixture
+def hash_checks(monkeypatch) -> list[str]:
+    """The stored hashes the password was checked against, in order."""
+    checked: list[str] = []
+    real = services.check_password_hash
+
+    def spy(pwhash: str, password: str) -> bool:
+        checked.append(pwhash)
+        return real(pwhash, password)
+
+    monkeypatch.setattr(services, "check_password_hash", spy)
+    return checked
+
+
+@pytest.mark.parametrize("account", ["waiting-for-activation", "reset-by-admin"])
+def test_an_account_without_a_password_still_costs_a_full_hash_check(db, hash_checks, account):
+    """Not a timed test: the same work is done (one check against the dummy hash) as for any other NIP."""
+    user = create_user(password=None if account == "waiting-for-activation" else TEST_PASSWORD)
+    if account == "reset-by-admin":
+        admin = create_user(roles=("admin",))
+        services.reset_password(user, actor=admin)
+        db.session.commit()
+    assert user.password_hash is None
+    assert services.authenticate(user.nip, "Bukan-Kata-Sandinya-1") is None
+    assert hash_checks == [services._DUMMY_HASH]
+
+
+def test_unknown_nip_and_wrong_password_cost_one_hash_check_each(db, user, hash_checks):
+    assert services.authenticate(make_nip(), "Bukan-Kata-Sandinya-1") is None
+    assert services.authenticate(user.nip, "Bukan-Kata-Sandinya-1") is None
+    assert hash_checks == [services._DUMMY_HASH, user.password_hash]
 
 
 def test_deactivated_user_cannot_log_in_and_their_records_stay(app, browser, user, admin):
@@ -453,7 +485,7 @@ def wrong_login(browser: Browser, nip: str, ip: str = "127.0.0.1"):
     return browser.login(nip, "Tebakan-Yang-Salah-9", environ_base={"REMOTE_ADDR": ip})
 
 
-def test_twenty_wrong_passwords_give_a_429_page_and_change_nothing(db, browser, user):
+def test_twenty_wrong_passwords_give_a_429_page_and_change_nothing(app, db, browser, user):
     before = reload(user)
     snapshot = (before.password_hash, before.is_active_account, before.session_version, before.last_login_at)
     statuses = [wrong_login(browser, user.nip).status_code for _ in range(20)]
@@ -469,7 +501,7 @@ def test_twenty_wrong_passwords_give_a_429_page_and_change_nothing(db, browser, 
     assert browser.login(user.nip).status_code == 429
     after = reload(user)
     assert (after.password_hash, after.is_active_account, after.session_version, after.last_login_at) == snapshot
-    limiter.reset()  # the window has passed
+    reset_login_counters(app)  # the window has passed
     assert browser.login(user.nip).status_code == 302
 
 

@@ -115,3 +115,31 @@ def test_the_login_limit_is_shared_by_both_servers(two_servers, redis_db):
         assert refused.status_code == 429, (server.url, refused.status_code)
         assert "Terlalu banyak percobaan" in refused.text
     assert any(b"login-nip" in key for key in redis.Redis.from_url(redis_db).keys("*"))
+
+
+def test_parallel_guesses_spread_over_both_servers_get_no_more_checks_than_the_limit(two_servers):
+    """16 simultaneous wrong passwords, half to each server: only the limit's worth is checked (counted in
+    Redis before the check), the others are refused, and the right password is refused after them too."""
+    import threading
+
+    a, b, nip = two_servers
+    guesses = 16
+    clients = [(requests.Session(), (a, b)[i % 2].url) for i in range(guesses)]
+    tokens = [csrf(http.get(f"{base}/login").text) for http, base in clients]
+    start = threading.Barrier(guesses)
+    statuses: list[int] = []
+
+    def guess(http: requests.Session, base: str, token: str) -> None:
+        start.wait()
+        data = {"csrf_token": token, "nip": nip, "password": "Salah-Sandi-123"}
+        statuses.append(http.post(f"{base}/login", data=data, allow_redirects=False).status_code)
+
+    threads = [
+        threading.Thread(target=guess, args=(*client, token)) for client, token in zip(clients, tokens, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [200] * LIMIT_PER_NIP + [429] * (guesses - LIMIT_PER_NIP)
+    assert login(requests.Session(), b.url, nip, TEST_PASSWORD).status_code == 429
