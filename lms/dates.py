@@ -61,6 +61,12 @@ def local_year(moment: datetime, zone: Zone = None) -> int:
     return local_date(moment, zone).year
 
 
+def local_iso(moment: datetime | None, zone: Zone = None) -> str | None:
+    """The moment in ISO 8601 on the office's clock, with its offset ('2027-01-01T00:30:00+07:00'), for
+    exports that keep the time (the personal-data file); None stays None."""
+    return local_datetime(moment, zone).isoformat() if moment is not None else None
+
+
 def now(zone: Zone = None) -> datetime:
     """Now, on the office's clock."""
     return datetime.now(UTC).astimezone(office_zone(zone))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,6 +25,8 @@ from lms.accounts.services import IssuedCode
 from lms.i18n import long_date, long_datetime
 from lms.maintenance import default_backup_name
 from tests.accounts.test_import import GOOD_NIPS, GOOD_ROWS, confirm, csv_bytes, upload
+from tests.certificates.factories import complete, make_asn, make_module
+from tests.conftest import Browser
 
 NEW_YEAR_0030_WIB = datetime(2026, 12, 31, 17, 30, tzinfo=UTC)
 EVE_2359_WIB = datetime(2026, 12, 31, 16, 59, tzinfo=UTC)
@@ -129,8 +132,17 @@ def test_activation_code_lists_give_the_expiry_date_the_page_shows(app, db, runn
         assert GOOD_NIPS[1] in page and format_date(date.fromisoformat(expected), "d MMMM y", locale="id") in page
 
 
-def test_my_data_file_is_named_by_the_office_date(db, login_as):
+def test_my_data_file_is_named_and_timed_by_the_office_clock(db, app):
+    """The personal-data file keeps exact times, written on the office's clock (+07:00) like its dates."""
     with frozen(NEW_YEAR_0030_WIB):
-        browser, user = login_as("peserta")
-        disposition = browser.get("/akun/data-saya.json").headers["Content-Disposition"]
-        assert f"data-lentera-{user.nip}-2027-01-01.json" in disposition
+        learner = make_asn()
+        complete(learner, make_module(), days=0)
+        browser = Browser(app.test_client())
+        assert browser.login(learner.nip).status_code == 302
+        response = browser.get("/akun/data-saya.json")
+        assert f"data-lentera-{learner.nip}-2027-01-01.json" in response.headers["Content-Disposition"]
+        data = json.loads(response.get_data(as_text=True))
+    wib = "2027-01-01T00:30:00+07:00"
+    assert data["dibuat_pada"] == wib and data["akun"]["login_terakhir"] == wib
+    assert data["pembelajaran"]["modul_selesai"][0]["selesai"] == wib
+    assert data["sertifikat"][0]["terbit"] == wib and data["sertifikat"][0]["selesai"] == "2027-01-01"

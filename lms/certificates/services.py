@@ -466,13 +466,13 @@ def personal_data(user: User) -> list[dict]:
             "nomor": c.number,
             "modul": c.module_title,
             "selesai": c.completed_on.isoformat(),
-            "terbit": c.issued_at.isoformat(),
+            "terbit": dates.local_iso(c.issued_at),
             "jp": c.jp,
             "nilai": c.score,
             "status": "dicabut" if c.is_revoked else "berlaku",
             "nama_tercetak": c.name,
             "opd_tercetak": c.opd_name,
-            "ditandatangani_elektronik": c.signed_at.isoformat() if c.signed_at else None,
+            "ditandatangani_elektronik": dates.local_iso(c.signed_at),
             "penanda_tangan_elektronik": c.signature_subject,
         }
         for c in rows
