@@ -39,7 +39,14 @@ def load_config(app: Flask, config: type[Config] | dict[str, Any] | None) -> Non
 
 
 def check_config(app: Flask) -> None:
-    """Production refuses to start on a weak secret or with debug on; development gets a random key."""
+    """Production refuses to start on a weak secret or with debug on; development gets a random key.
+    No environment starts with an unknown LMS_TIMEZONE: every date shown or exported is read in it."""
+    from lms.dates import CONFIG_KEY, check_timezone
+
+    try:
+        check_timezone(app.config.get(CONFIG_KEY))
+    except ValueError as error:
+        raise RuntimeError(f"Konfigurasi ditolak: {error}") from None
     secret = app.config.get("SECRET_KEY")
     if app.config.get("ENV_NAME") == "production":
         problems = []

@@ -10,20 +10,24 @@ from flask_babel import format_date, format_datetime, get_locale, get_translatio
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from lms import dates
+
 
 def long_date(value: date | datetime | None) -> str:
-    """'28 November 2026' in Indonesian, 'November 28, 2026'-style in English."""
+    """'28 November 2026' in Indonesian, 'November 28, 2026'-style in English; a moment is dated at the
+    office (lms.dates), like every export."""
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return format_datetime(value, "d MMMM y")
+        value = dates.local_date(value)
     return format_date(value, "d MMMM y")
 
 
 def long_datetime(value: datetime | None) -> str:
+    """'1 Januari 2027, 00.30': the moment on the office's clock (lms.dates)."""
     if value is None:
         return "—"
-    return format_datetime(value, "d MMMM y, HH.mm")
+    return format_datetime(dates.local_datetime(value), "d MMMM y, HH.mm", rebase=False)
 
 
 def _translations(context: Context):

@@ -14,6 +14,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
+from lms import dates
+
 
 class BackupError(Exception):
     """A backup that cannot be made; the message is for the operator (Bahasa Indonesia)."""
@@ -27,7 +29,9 @@ class BackupResult:
 
 
 def default_backup_name(now: datetime | None = None) -> str:
-    return f"lentera-{(now or datetime.now()).strftime('%Y%m%d-%H%M%S')}.sqlite"
+    """'lentera-20270101-003000.sqlite': named by the office's clock (LMS_TIMEZONE), not the server's."""
+    moment = dates.local_datetime(now) if now is not None else dates.now()
+    return f"lentera-{moment.strftime('%Y%m%d-%H%M%S')}.sqlite"
 
 
 def resolve_target(out: Path) -> Path:

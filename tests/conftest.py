@@ -7,6 +7,7 @@ import re
 import socket
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from functools import partial
 from itertools import count
 
@@ -64,6 +65,21 @@ class RequestIsolatedClient(FlaskClient):
             for name in list(g):
                 g.pop(name)
         return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clock() -> Iterator[None]:
+    """LMS_TEST_NOW=2026-12-31T17:30:00+00:00 runs the suite as if started at that moment (the clock then
+    ticks on): it must pass at any hour, e.g. at 00:30 WIB on 1 January, when UTC is still in the old year.
+    Processes the tests start (servers of tests/ops) keep the real clock."""
+    moment = os.environ.get("LMS_TEST_NOW")
+    if not moment:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(datetime.fromisoformat(moment), tick=True):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

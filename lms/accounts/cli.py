@@ -44,7 +44,7 @@ def import_command(csv_file: Path, dry_run: bool, codes_out: Path | None) -> Non
         click.echo(f"OK: {len(preview.rows)} akun siap diimpor (uji coba, tidak ada yang disimpan).")
         return
     issued = csv_import.import_rows(preview.rows, actor=None)
-    rows = [(i.user.nip, i.user.name, i.code, i.expires_at.date().isoformat()) for i in issued]
+    rows = [(i.user.nip, i.user.name, i.code, i.expires_on.isoformat()) for i in issued]
     body = csv_import.codes_csv(rows)
     if codes_out:
         try:

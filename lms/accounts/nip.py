@@ -1,4 +1,4 @@
-"""NIP (PNS) and NI PPPK: normalising, validating and reading the 18 digits. Pure, no Flask."""
+"""NIP (PNS) and NI PPPK: normalising, validating and reading the 18 digits. Pure (today is WIB's, from lms.dates)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from lms import dates
 from lms.errors import ValidationError
 
 PNS = "PNS"
@@ -37,7 +38,7 @@ def parse_nip(raw: str | None, *, today: date | None = None) -> NipInfo:
     21 or more. Digit 15 is the gender (1 male, 2 female); 16–18 a sequence number.
     """
     nip = normalise_nip(raw)
-    today = today or date.today()
+    today = today or dates.today()
     if not nip:
         raise ValidationError("NIP wajib diisi.")
     if not nip.isdigit() or not nip.isascii():

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from lms import dates
 from lms.accounts.models import User
 from lms.accounts.queries import audit_about
-from lms.database import utcnow
 
 Exporter = Callable[[User], Any]
 _EXPORTERS: dict[str, Exporter] = {}
@@ -20,7 +20,7 @@ def register_personal_data(section: str, exporter: Exporter) -> None:
 
 def export_personal_data(user: User) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "dibuat_pada": utcnow().isoformat(),
+        "dibuat_pada": dates.now().isoformat(),
         "akun": {
             "nip": user.nip,
             "nama": user.name,
@@ -33,11 +33,12 @@ def export_personal_data(user: User) -> dict[str, Any]:
             "peran": sorted(user.roles),
             "aktif": user.is_active_account,
             "bahasa": user.locale,
-            "dibuat": user.created_at.isoformat() if user.created_at else None,
-            "login_terakhir": user.last_login_at.isoformat() if user.last_login_at else None,
+            "dibuat": dates.local_iso(user.created_at),
+            "login_terakhir": dates.local_iso(user.last_login_at),
         },
         "catatan_audit": [
-            {"waktu": e.created_at.isoformat(), "tindakan": e.action, "ringkasan": e.summary} for e in audit_about(user)
+            {"waktu": dates.local_iso(e.created_at), "tindakan": e.action, "ringkasan": e.summary}
+            for e in audit_about(user)
         ],
     }
     for section, exporter in _EXPORTERS.items():

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms import dates
 from lms.accounts.models import ADMIN, PESERTA, ROLES, AuditLog, OneTimeCode, Opd, User, UserRole
 from lms.accounts.nip import format_nip, parse_nip
 from lms.accounts.passwords import check_password_policy, hash_code, new_one_time_code
@@ -30,6 +31,11 @@ class IssuedCode:
     user: User
     code: str
     expires_at: datetime
+
+    @property
+    def expires_on(self) -> date:
+        """The last day the code works, as the office dates it (what the admin hands out)."""
+        return dates.local_date(self.expires_at)
 
 
 def record_audit(actor: User | None, action: str, target: User | None = None, summary: str = "", **details) -> AuditLog:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -22,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
+from lms import dates
 from lms.accounts import csv_import, devices, queries, services, throttle
 from lms.accounts.forms import (
     ChangePasswordForm,
@@ -156,7 +156,7 @@ def profile():
 def my_data():
     data = export_personal_data(current_user)
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    filename = f"data-lentera-{current_user.nip}-{date.today().isoformat()}.json"
+    filename = f"data-lentera-{current_user.nip}-{dates.today().isoformat()}.json"
     return Response(
         body, mimetype="application/json", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )

@@ -6,11 +6,10 @@ import zipfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import IO
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Select, select
 
+from lms import dates
 from lms.certificates.exports import certificate_filename
 from lms.certificates.models import Certificate, CertificateFile
 from lms.certificates.pdf import render_certificate_pdf
@@ -21,7 +20,7 @@ BATCH = 200
 
 
 def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
-    local = moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    local = dates.local_datetime(moment)
     return (max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second)
 
 

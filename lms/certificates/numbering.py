@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from lms.errors import ValidationError
 
@@ -46,17 +44,6 @@ def parse_number(number: str) -> tuple[str, int, int]:
     if not match:
         raise ValidationError(f"Nomor sertifikat {number!r} tidak sesuai format AWALAN/TAHUN/NOMOR URUT.")
     return match["prefix"], int(match["year"]), int(match["seq"])
-
-
-def numbering_year(issued_at: datetime, timezone: str = "Asia/Jakarta") -> int:
-    """The year a certificate is numbered in: the calendar year at the office, not in UTC.
-
-    A certificate issued at 00:30 WIB on 1 January belongs to the new year even though it is still
-    31 December in UTC.
-    """
-    if issued_at.tzinfo is None:
-        raise ValueError("issued_at must be timezone-aware")
-    return issued_at.astimezone(ZoneInfo(timezone)).year
 
 
 def new_verification_code() -> str:

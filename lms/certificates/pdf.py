@@ -15,6 +15,8 @@ from babel.dates import format_date
 from lms.accounts.nip import format_nip
 from lms.certificates.numbering import verification_url
 from lms.certificates.terbilang import jp_phrase
+from lms.dates import CONFIG_KEY as TIMEZONE_KEY
+from lms.dates import DEFAULT_TIMEZONE
 from lms.errors import ValidationError
 
 # fpdf2 (with fontTools and Pillow) and segno are imported where a PDF is drawn or a font is read, not
@@ -102,7 +104,7 @@ class CertificateSettings:
     signer_title: str = "Kepala BKPP Kota Semarang"
     signer_name: str | None = None
     signer_nip: str | None = None
-    timezone: str = "Asia/Jakarta"
+    timezone: str = DEFAULT_TIMEZONE
     lms_name: str = "Lentera"
 
     @classmethod
@@ -125,7 +127,7 @@ class CertificateSettings:
             signer_title=config.get("LMS_CERT_SIGNER_TITLE") or cls.signer_title,
             signer_name=config.get("LMS_CERT_SIGNER_NAME") or None,
             signer_nip=config.get("LMS_CERT_SIGNER_NIP") or None,
-            timezone=config.get("BABEL_DEFAULT_TIMEZONE") or cls.timezone,
+            timezone=config.get(TIMEZONE_KEY) or cls.timezone,
             lms_name=config.get("LMS_NAME") or cls.lms_name,
         )
 

@@ -7,13 +7,12 @@ are answered exactly like missing ones (NotFound), so a scoped account learns no
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager
 
+from lms import dates
 from lms.accounts.models import HR, Opd, User, UserRole
 from lms.certificates.exports import SiasnCourse, siasn_course
 from lms.certificates.models import N_, REVOKED, VALID, Certificate, HrScope
@@ -26,23 +25,6 @@ from lms.learning.models import Completion
 
 PAGE_SIZE = 50
 STATUS_FILTERS = {"berlaku": N_("Berlaku"), "kedaluwarsa": N_("Kedaluwarsa"), "dicabut": N_("Dicabut")}
-
-
-def today_local() -> date:
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
-def local_date(moment: datetime) -> date:
-    """The calendar date of a moment at the office (Asia/Jakarta by default)."""
-    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    """The first instant of `year` and of the next, at the office (Asia/Jakarta), in UTC."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    start = datetime(year, 1, 1, tzinfo=zone).astimezone(UTC)
-    end = datetime(year + 1, 1, 1, tzinfo=zone).astimezone(UTC)
-    return start, end
 
 
 # --- verification and the learner ---------------------------------------------------------------
@@ -204,7 +186,7 @@ def search_certificates(scope: Opd | None, filters: CertificateFilters, *, today
         stmt = stmt.where(Certificate.opd_id == filters.opd_id)
     if filters.module_id:
         stmt = stmt.where(Certificate.module_id == filters.module_id)
-    today = today or today_local()
+    today = today or dates.today()
     if filters.status == "dicabut":
         stmt = stmt.where(Certificate.status == REVOKED)
     elif filters.status == "berlaku":
@@ -264,7 +246,7 @@ def jp_by_user(user_ids: list[int], year: int) -> dict[int, int]:
     """JP earned in `year` (completions dated in that year at the office) per person, one grouped query."""
     if not user_ids:
         return {}
-    start, end = year_bounds(year)
+    start, end = dates.year_bounds(year)
     rows = db.session.execute(
         select(Completion.user_id, func.coalesce(func.sum(Completion.jp), 0))
         .where(Completion.user_id.in_(user_ids), Completion.completed_at >= start, Completion.completed_at < end)
@@ -343,7 +325,7 @@ class PersonOverview:
 
     @property
     def completed_this_year(self) -> list[Completed]:
-        return [c for c in self.completed if learning_queries.local_year(c.completion.completed_at) == self.year]
+        return [c for c in self.completed if dates.local_year(c.completion.completed_at) == self.year]
 
     @property
     def pending(self) -> list[Completion]:
@@ -369,7 +351,7 @@ def person_overview(user: User, year: int) -> PersonOverview:
 
 
 def completions_in_year(user: User, year: int) -> list[Completion]:
-    start, end = year_bounds(year)
+    start, end = dates.year_bounds(year)
     return list(
         db.session.scalars(
             select(Completion)

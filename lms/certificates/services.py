@@ -11,12 +11,12 @@ import calendar
 import hashlib
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, has_request_context
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from lms import dates
 from lms.accounts.models import HR, Opd, User
 from lms.accounts.personal_data import register_personal_data
 from lms.accounts.services import record_audit
@@ -30,7 +30,7 @@ from lms.certificates.models import (
     CertificateFile,
     HrScope,
 )
-from lms.certificates.numbering import format_number, new_verification_code, numbering_year
+from lms.certificates.numbering import format_number, new_verification_code
 from lms.certificates.pdf import CertificateSettings, CertificateSnapshot, check_printable, clean_text
 from lms.certificates.pdf import render_certificate_pdf as _render
 from lms.certificates.signing import SigningError, current_signer
@@ -80,10 +80,6 @@ def take_number(year: int) -> int:
     counter.last_seq += 1
     db.session.flush()
     return counter.last_seq
-
-
-def _local_date(moment: datetime, zone: str) -> date:
-    return moment.astimezone(ZoneInfo(zone)).date()
 
 
 def add_months(day: date, months: int) -> date:
@@ -151,7 +147,7 @@ def _new_certificate(
         "signer_name": clean_text(defaults["signer_name"]) or None,
         "signer_nip": defaults["signer_nip"],
         "issued_at": issued_at,
-        "issued_on": _local_date(issued_at, settings.timezone),
+        "issued_on": dates.local_date(issued_at, settings.timezone),
     }
     check_printable(
         CertificateSnapshot(
@@ -159,7 +155,8 @@ def _new_certificate(
         )
     )
     with db.session.begin_nested():
-        year = numbering_year(issued_at, settings.timezone)
+        # Numbered in the year of issue at the office: 00:30 WIB on 1 January starts the new year's sequence.
+        year = fields["issued_on"].year
         seq = take_number(year)
         certificate = Certificate(
             completion_id=completion.id,
@@ -215,7 +212,7 @@ def issue_certificate(
     issued_at = issued_at or utcnow()
     module: Module = completion.module
     user: User = completion.user
-    completed_on = _local_date(completion.completed_at, settings.timezone)
+    completed_on = dates.local_date(completion.completed_at, settings.timezone)
     facts = {
         "module_slug": module.slug,
         "module_title": clean_text(module.title),
@@ -223,7 +220,7 @@ def issue_certificate(
         "jp": completion.jp,
         "score": completion.score,
         "organiser": clean_text(settings.organiser),
-        "started_on": _local_date(completion.started_at, settings.timezone),
+        "started_on": dates.local_date(completion.started_at, settings.timezone),
         "completed_on": completed_on,
         "valid_until": (
             add_months(completed_on, module.certificate_valid_months) if module.certificate_valid_months else None
@@ -469,13 +466,13 @@ def personal_data(user: User) -> list[dict]:
             "nomor": c.number,
             "modul": c.module_title,
             "selesai": c.completed_on.isoformat(),
-            "terbit": c.issued_at.isoformat(),
+            "terbit": dates.local_iso(c.issued_at),
             "jp": c.jp,
             "nilai": c.score,
             "status": "dicabut" if c.is_revoked else "berlaku",
             "nama_tercetak": c.name,
             "opd_tercetak": c.opd_name,
-            "ditandatangani_elektronik": c.signed_at.isoformat() if c.signed_at else None,
+            "ditandatangani_elektronik": dates.local_iso(c.signed_at),
             "penanda_tangan_elektronik": c.signature_subject,
         }
         for c in rows

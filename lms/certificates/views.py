@@ -24,11 +24,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from lms import dates
 from lms.accounts.models import ADMIN, HR
 from lms.accounts.nip import format_nip, mask_nip
 from lms.certificates import queries, services
 from lms.certificates.archive import stream_zip
-from lms.certificates.exports import SIASN_COLUMNS, certificate_filename
+from lms.certificates.exports import SIASN_COLUMNS, certificate_filename, dmy
 from lms.certificates.forms import ConfirmForm, ReissueForm, RevokeForm
 from lms.certificates.models import N_, Certificate
 from lms.certificates.numbering import verification_url
@@ -67,7 +68,7 @@ def _page() -> int:
 
 def _year() -> int:
     year = _int_arg("tahun")
-    return year if year and 2000 <= year <= 2100 else queries.today_local().year
+    return year if year and 2000 <= year <= 2100 else dates.this_year()
 
 
 def _filters() -> queries.CertificateFilters:
@@ -135,7 +136,7 @@ def verify(code: str):
         body, status = render_error(404, _("Sertifikat tidak ditemukan. Periksa kembali alamat pada kode QR."))
         response = Response(body, status=status)
     else:
-        today = queries.today_local()
+        today = dates.today()
         response = Response(
             render_template(
                 "certificates/verify.html",
@@ -242,10 +243,10 @@ def _certificate_row(c: Certificate, today: date, public_url: str) -> list:
         c.module_title,
         c.jp,
         c.score if c.score is not None else "",
-        as_text(c.started_on.strftime("%d-%m-%Y")),
-        as_text(c.completed_on.strftime("%d-%m-%Y")),
-        as_text(c.issued_on.strftime("%d-%m-%Y")),
-        as_text(c.valid_until.strftime("%d-%m-%Y")) if c.valid_until else "",
+        as_text(dmy(c.started_on)),
+        as_text(dmy(c.completed_on)),
+        as_text(dmy(c.issued_on)),
+        as_text(dmy(c.valid_until)) if c.valid_until else "",
         STATUS_LABELS[_status_of(c, today)],
         c.revoke_label if c.is_revoked else "",
         verification_url(public_url, c.verification_code),
@@ -257,7 +258,7 @@ def _certificate_row(c: Certificate, today: date, public_url: str) -> list:
 def search():
     """Search by name, NIP or number, OPD, module, status and completion dates; export what matches."""
     scope, filters = _scope(), _filters()
-    today = queries.today_local()
+    today = dates.today()
     if request.args.get("format") in ("csv", "xlsx"):
         stmt = queries.search_certificates(scope, filters, today=today)
         public_url = current_app.config["LMS_PUBLIC_URL"]
@@ -290,7 +291,7 @@ def download_zip():
         )
         return redirect(url_for("certificates.search", **filters.as_args()))
     stmt = queries.search_certificates(scope, filters)
-    filename = f"sertifikat-{queries.today_local().isoformat()}.zip"
+    filename = f"sertifikat-{dates.today().isoformat()}.zip"
     return _attachment(stream_with_context(stream_zip(stmt)), filename, "application/zip")
 
 
@@ -302,7 +303,7 @@ def detail(certificate_id: int):
 
 
 def _detail_page(certificate: Certificate, revoke_form: RevokeForm, reissue_form: ReissueForm, status: int = 200):
-    today = queries.today_local()
+    today = dates.today()
     replaces = db.session.scalar(select(Certificate).where(Certificate.replaced_by_id == certificate.id))
     html = render_template(
         "certificates/detail.html",
@@ -386,7 +387,7 @@ def person(user_id: int):
     table = request.args.get("tabel")
     if table == "proses":
         rows = [
-            [i.module.title, f"{i.percent}", as_text(i.last_activity_at.strftime("%d-%m-%Y"))]
+            [i.module.title, f"{i.percent}", as_text(dmy(dates.local_date(i.last_activity_at)))]
             for i in overview.in_progress
         ]
         export = _table_export(f"dalam-proses-{user.nip}", ["Modul", "Persen", "Aktivitas terakhir"], rows)
@@ -395,7 +396,7 @@ def person(user_id: int):
             [
                 as_text(user.nip),
                 item.completion.module.title,
-                as_text(item.completion.completed_at.strftime("%d-%m-%Y")),
+                as_text(dmy(dates.local_date(item.completion.completed_at))),
                 item.completion.jp,
                 item.completion.score if item.completion.score is not None else "",
                 as_text(item.certificate.number) if item.certificate else "",
@@ -414,7 +415,7 @@ def person(user_id: int):
         form=ConfirmForm(),
         format_nip=format_nip,
         status_labels=STATUS_LABELS,
-        status_of=lambda c: _status_of(c, queries.today_local()),
+        status_of=lambda c: _status_of(c, dates.today()),
     )
 
 
@@ -455,14 +456,14 @@ def jp_recap(user_id: int, year: int):
         target=learning_queries.jp_target(user),
         lines=tuple(
             RecapLine(
-                completed_on=queries.local_date(c.completed_at),
+                completed_on=dates.local_date(c.completed_at),
                 module_title=c.module.title,
                 jp=c.jp,
                 certificate_number=numbers[c.id].number if c.id in numbers and not numbers[c.id].is_revoked else None,
             )
             for c in completions
         ),
-        printed_on=queries.today_local(),
+        printed_on=dates.today(),
     )
     return _attachment(render_jp_recap_pdf(recap, settings), f"rekap-jp-{year}-{user.nip}.pdf", "application/pdf")
 
@@ -525,7 +526,7 @@ def siasn():
     scope = _scope()
     filters = _filters()
     if not filters.year and not filters.date_from and not filters.date_to:
-        filters = replace(filters, year=queries.today_local().year)
+        filters = replace(filters, year=dates.this_year())
     courses = queries.siasn_courses(scope, filters)
     wanted = request.args.get("format")
     if wanted in ("csv", "xlsx"):

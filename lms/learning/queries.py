@@ -7,18 +7,16 @@ learners: pages built from them stay bounded (tests assert it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, String, and_, bindparam, case, cast, func, or_, select
 from sqlalchemy.orm import contains_eager, load_only, undefer
 
+from lms import dates
 from lms.accounts.models import User
 from lms.content.models import Lesson, Module
-from lms.database import utcnow
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning.models import Completion, Enrolment, LessonProgress
@@ -370,15 +368,6 @@ def completions_with_modules(user_id: int) -> list[Completion]:
     return list(db.session.scalars(_COMPLETIONS_WITH_MODULES, {"user_id": user_id}))
 
 
-def local_year(moment: datetime | None = None) -> int:
-    """The calendar year of a moment in the configured time zone (Asia/Jakarta by default)."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    moment = moment or utcnow()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(zone).year
-
-
 def jp_target(user: User) -> int:
     """The yearly JP target for her employee type (JP_TARGET_PNS / JP_TARGET_PPPK)."""
     key = "JP_TARGET_PPPK" if user.employee_type == "PPPK" else "JP_TARGET_PNS"
@@ -387,8 +376,8 @@ def jp_target(user: User) -> int:
 
 def jp_summary(user: User, completions: list[Completion], year: int | None = None) -> JpSummary:
     """JP earned in a calendar year (this year by default) from her completions, against her target."""
-    year = year or local_year()
-    earned = sum(c.jp for c in completions if local_year(c.completed_at) == year)
+    year = year or dates.this_year()
+    earned = sum(c.jp for c in completions if dates.local_year(c.completed_at) == year)
     return JpSummary(year=year, earned=earned, target=jp_target(user))
 
 
@@ -396,7 +385,7 @@ def completions_by_year(completions: list[Completion]) -> list[tuple[int, list[C
     """(year, completions of that year, JP total), newest year first."""
     years: dict[int, list[Completion]] = {}
     for completion in completions:
-        years.setdefault(local_year(completion.completed_at), []).append(completion)
+        years.setdefault(dates.local_year(completion.completed_at), []).append(completion)
     return [(year, items, sum(c.jp for c in items)) for year, items in sorted(years.items(), reverse=True)]
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from lms import dates
 from lms.accounts.personal_data import register_personal_data
 from lms.content.models import Lesson, Module
 from lms.database import mark_request_writes, utcnow
@@ -165,20 +166,21 @@ def personal_data(user) -> dict:
             {
                 "modul": e.module.slug,
                 "judul": e.module.title,
-                "mulai": e.enrolled_at.isoformat(),
-                "aktivitas_terakhir": e.last_activity_at.isoformat(),
+                "mulai": dates.local_iso(e.enrolled_at),
+                "aktivitas_terakhir": dates.local_iso(e.last_activity_at),
             }
             for e in enrolments
         ],
         "pelajaran_selesai": [
-            {"modul": m, "pelajaran": slug, "judul": title, "selesai": at.isoformat()} for m, slug, title, at in done
+            {"modul": m, "pelajaran": slug, "judul": title, "selesai": dates.local_iso(at)}
+            for m, slug, title, at in done
         ],
         "modul_selesai": [
             {
                 "modul": c.module.slug,
                 "judul": c.module.title,
-                "mulai": c.started_at.isoformat(),
-                "selesai": c.completed_at.isoformat(),
+                "mulai": dates.local_iso(c.started_at),
+                "selesai": dates.local_iso(c.completed_at),
                 "nilai": c.score,
                 "jp": c.jp,
                 "versi_modul": c.module_version,

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from lms import dates
 from lms.accounts.personal_data import register_personal_data
 from lms.content.models import Module, Quiz
 from lms.content.queries import current_questions
@@ -180,8 +181,8 @@ def personal_data(user) -> list[dict]:
             "modul": a.module.slug,
             "kuis": a.snapshot.get("title"),
             "percobaan_ke": a.number,
-            "mulai": a.started_at.isoformat(),
-            "dikirim": a.submitted_at.isoformat() if a.submitted_at else None,
+            "mulai": dates.local_iso(a.started_at),
+            "dikirim": dates.local_iso(a.submitted_at),
             "jawaban": a.answers,
             "nilai": a.score,
             "lulus": a.passed,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from lms import dates
 from lms.accounts.models import AuditLog
 from lms.certificates import services
 from lms.certificates.models import REVOKED, VALID, Certificate, CertificateCounter
@@ -22,7 +22,7 @@ from tests.certificates.factories import certificate_of, complete, issued, make_
 
 
 def year_now() -> int:
-    return datetime.now(ZoneInfo("Asia/Jakarta")).year
+    return dates.this_year()
 
 
 def test_completing_a_module_issues_its_certificate(db):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from lms.certificates.numbering import (
@@ -11,7 +9,6 @@ from lms.certificates.numbering import (
     format_number,
     is_well_formed_code,
     new_verification_code,
-    numbering_year,
     parse_number,
     verification_url,
 )
@@ -49,14 +46,6 @@ def test_malformed_number_is_refused(number: str) -> None:
 def test_sequence_starts_at_one() -> None:
     with pytest.raises(ValueError):
         format_number("LMS", 2026, 0)
-
-
-def test_numbering_year_is_the_year_at_the_office() -> None:
-    # 31 December 2026, 17:30 UTC is already 1 January 2027, 00:30 WIB.
-    assert numbering_year(datetime(2026, 12, 31, 17, 30, tzinfo=UTC)) == 2027
-    assert numbering_year(datetime(2026, 12, 31, 16, 59, tzinfo=UTC)) == 2026
-    with pytest.raises(ValueError):
-        numbering_year(datetime(2026, 12, 31, 17, 30))
 
 
 def test_verification_codes_are_long_random_and_url_safe() -> None:

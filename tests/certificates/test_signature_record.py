@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from lms import dates
 from lms.certificates import services
 from lms.certificates.signing import EXTENSION_KEY, current_signer
 from lms.extensions import db as _db
@@ -158,7 +159,9 @@ def test_her_data_export_lists_the_signature_of_each_certificate(db, app, monkey
     monkeypatch.setitem(app.extensions, EXTENSION_KEY, None)
     unsigned = issued(user=signed.user)
     rows = {row["nomor"]: row for row in services.personal_data(signed.user)}
-    assert rows[signed.number]["ditandatangani_elektronik"] == signed.signed_at.isoformat()
+    assert rows[signed.number]["ditandatangani_elektronik"] == dates.local_iso(
+        signed.signed_at
+    )  # the same instant, in WIB
     assert rows[signed.number]["penanda_tangan_elektronik"] == SIGNER_NAME
     assert rows[unsigned.number]["ditandatangani_elektronik"] is None
     assert rows[unsigned.number]["penanda_tangan_elektronik"] is None

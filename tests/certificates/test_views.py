@@ -6,13 +6,14 @@ import csv
 import io
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from lms import dates
 from lms.accounts.models import AuditLog
 from lms.accounts.nip import mask_nip
 from lms.certificates import services
@@ -65,7 +66,7 @@ def test_verification_shows_a_valid_certificate_without_login(db, client):
 
 def test_verification_of_an_expired_certificate(db, client):
     certificate = issued(module=make_module(certificate_valid_months=12))
-    certificate.valid_until = date.today() - timedelta(days=1)
+    certificate.valid_until = dates.today() - timedelta(days=1)
     db.session.commit()
     page = text(client.get(f"/verifikasi/{certificate.verification_code}"))
     assert "masa berlakunya telah habis" in page

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from lms import dates
 from lms.content.models import Module
 from lms.learning.models import Completion, Enrolment, LessonProgress
 from lms.learning.signals import module_completed
@@ -116,7 +117,7 @@ def test_whole_path_from_catalogue_to_riwayat(login_as, module, db, received):
     assert "Selamat, Anda telah menyelesaikan modul ini!" in done and "3 JP" in done
 
     history = text_of(b.get("/riwayat"))
-    year = datetime.now(UTC).year
+    year = dates.this_year()  # the office's year, also between 17:00 and 24:00 UTC on 31 December
     assert f"{year} <span" in history and "Dasar Digital untuk ASN" in history and "75" in history
 
     home = text_of(b.get("/beranda"))
@@ -366,7 +367,7 @@ def test_jp_this_year_against_the_target_of_her_employee_type(app, login_as, db,
         mark_done(b, "modul-a", slug)
         mark_done(b, "modul-b", slug)
     # modul-b was completed last year: it counts for that year only.
-    last_year = datetime(datetime.now(UTC).year - 1, 6, 1, tzinfo=UTC)
+    last_year = datetime(dates.this_year() - 1, 6, 1, tzinfo=UTC)
     completion_b = db.session.scalar(select(Completion).join(Module).where(Module.slug == "modul-b"))
     completion_b.completed_at = last_year
     db.session.commit()
