@@ -260,7 +260,7 @@ def search():
     today = queries.today_local()
     if request.args.get("format") in ("csv", "xlsx"):
         stmt = queries.search_certificates(scope, filters, today=today)
-        public_url = current_app.config["LMS_PUBLIC_URL"]
+        public_url = services.public_url()
         rows = [_certificate_row(c, today, public_url) for c in db.session.scalars(stmt)]
         return _table_export(f"sertifikat-{today.isoformat()}", CERTIFICATE_COLUMNS, rows)
     pagination = queries.page_of_certificates(scope, filters, _page())
@@ -312,7 +312,7 @@ def _detail_page(certificate: Certificate, revoke_form: RevokeForm, reissue_form
         revoke_form=revoke_form,
         reissue_form=reissue_form,
         replaces=replaces,
-        url=verification_url(current_app.config["LMS_PUBLIC_URL"], certificate.verification_code),
+        url=verification_url(services.public_url(), certificate.verification_code),
         format_nip=format_nip,
     )
     return html, status
