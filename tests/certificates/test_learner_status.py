@@ -12,9 +12,10 @@ from lms.certificates.models import Certificate
 from lms.learning.models import Completion
 from tests.certificates.factories import complete, issued, make_module, make_opd
 
-# 4 December 2026, 17:30 UTC is already 5 December, 00:30 in Semarang (WIB, UTC+7).
-REVOKED_AT = datetime(2026, 12, 4, 17, 30, tzinfo=UTC)
-REVOKED_ON_WIB = "5 Desember 2026"
+# 31 December 2030, 17:30 UTC is already 1 January 2031, 00:30 in Semarang (WIB, UTC+7); after any
+# completion the test makes, whatever the day it runs.
+REVOKED_AT = datetime(2030, 12, 31, 17, 30, tzinfo=UTC)
+REVOKED_ON_WIB = "1 Januari 2031"
 PAGES = ("/riwayat", "/beranda", "/modul/{slug}")
 
 
