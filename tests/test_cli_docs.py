@@ -16,6 +16,7 @@ from flask.cli import FlaskGroup, ScriptInfo
 
 from config import TestingConfig
 from lms import create_app
+from lms.extensions import db
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 
@@ -35,7 +36,12 @@ def registered_commands() -> list[tuple[str, click.Command]]:
             if isinstance(sub, click.Group):
                 walk(sub, click.Context(sub, info_name=name, parent=ctx), f"{path} {name}")
 
-    walk(group, click.Context(group, info_name="flask", obj=ScriptInfo(create_app=lambda: app)), "flask")
+    # FlaskGroup pushes an app context onto the click context; closing it pops that context again, so
+    # nothing of this app is left current for the tests that run after collection.
+    with click.Context(group, info_name="flask", obj=ScriptInfo(create_app=lambda: app)) as ctx:
+        walk(group, ctx, "flask")
+    with app.app_context():
+        db.engine.dispose()
     return found
 
 
@@ -79,3 +85,10 @@ def test_every_lentera_command_has_a_section_naming_its_arguments_and_options(pa
 def test_the_readme_links_to_the_command_line_page():
     readme = (DOC.parents[1] / "README.md").read_text(encoding="utf-8")
     assert "docs/cli.md" in readme
+
+
+def test_listing_the_commands_leaves_no_app_context_behind():
+    from flask import has_app_context
+
+    registered_commands()
+    assert not has_app_context()  # a leaked context would be every later test's current_app
