@@ -9,6 +9,10 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("LMS_INSTANCE_PATH", BASE_DIR / "instance"))
 
 
+#: Where `flask run` serves when given no --host/--port. Production refuses it as LMS_PUBLIC_URL.
+DEVELOPMENT_PUBLIC_URL = "http://127.0.0.1:5000"
+
+
 def env_str(name: str, default: str | None = None) -> str | None:
     """The variable's value, or the default when it is unset or empty."""
     value = os.environ.get(name)
@@ -45,7 +49,10 @@ class Config:
     LMS_NAME = env_str("LMS_NAME", "Lentera")
     LMS_ORGANISER = env_str("LMS_ORGANISER", "BKPP Kota Semarang")
     LMS_INSTANCE_NAME = env_str("LMS_INSTANCE_NAME", "Pemerintah Kota Semarang")
-    LMS_PUBLIC_URL = env_str("LMS_PUBLIC_URL", "http://127.0.0.1:5000")
+    # The address certificates' QR codes and printed verification URLs start with; it stays in every
+    # certificate issued. Unset (development only: production refuses to start without a real one):
+    # the address the request came to, so `PORT=8000 make run` issues QR codes that lead to port 8000.
+    LMS_PUBLIC_URL = env_str("LMS_PUBLIC_URL")
 
     # Certificates: numbers PREFIX/YYYY/NNNNNN; the place and signatory printed on each (frozen into
     # it at issue); a logo file, relative to the instance folder (absent = no logo).

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, redirect, request, session, url_for
 from flask.cli import AppGroup
 from flask.helpers import get_debug_flag
 from flask_login import current_user
 
-from config import INSTANCE_DIR, Config, config_for
+from config import DEVELOPMENT_PUBLIC_URL, INSTANCE_DIR, Config, config_for
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
@@ -39,8 +40,9 @@ def load_config(app: Flask, config: type[Config] | dict[str, Any] | None) -> Non
 
 
 def check_config(app: Flask) -> None:
-    """Production refuses to start on a weak secret or with debug on; development gets a random key.
-    No environment starts with an unknown LMS_TIMEZONE: every date shown or exported is read in it."""
+    """Production refuses to start on a weak secret, with debug on or without its public address;
+    development gets a random key. No environment starts with an unknown LMS_TIMEZONE: every date
+    shown or exported is read in it."""
     from lms.dates import CONFIG_KEY, check_timezone
 
     try:
@@ -58,11 +60,42 @@ def check_config(app: Flask) -> None:
             )
         if app.config.get("DEBUG") or app.debug or get_debug_flag():  # `flask run` reads FLASK_DEBUG itself
             problems.append("DEBUG harus mati di produksi (hapus FLASK_DEBUG)")
+        public_url_problem = check_public_url(app.config.get("LMS_PUBLIC_URL"))
+        if public_url_problem:
+            problems.append(public_url_problem)
         if problems:
             raise RuntimeError("Konfigurasi produksi ditolak: " + "; ".join(problems) + ".")
     elif not secret:
         # Development without a configured key: sessions last until restart, which is fine locally.
         app.config["SECRET_KEY"] = secrets.token_urlsafe(48)
+
+
+LOOPBACK_HOSTS = frozenset({"localhost", "0.0.0.0", "::", "::1"})
+
+
+def check_public_url(url: str | None) -> str | None:
+    """What is wrong with LMS_PUBLIC_URL for production, or None. Every certificate keeps the address it
+    was issued with in its QR code, so a wrong one cannot be mended afterwards: refuse to start instead."""
+    example = "misalnya LMS_PUBLIC_URL=https://lentera.semarangkota.go.id"
+    keeps = "alamat ini tercetak pada kode QR setiap sertifikat dan tidak dapat diubah setelah sertifikat terbit"
+    url = (url or "").strip()
+    if not url:
+        return f"LMS_PUBLIC_URL wajib diisi dengan alamat publik Lentera ({example}): {keeps}"
+    not_an_address = f"LMS_PUBLIC_URL {url!r} bukan alamat lengkap yang diawali https:// ({example})"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        return not_an_address
+    if parts.scheme not in ("http", "https") or not host or parts.query or parts.fragment:
+        return not_an_address
+    if url.rstrip("/") == DEVELOPMENT_PUBLIC_URL or host in LOOPBACK_HOSTS or host.startswith("127."):
+        return (
+            f"LMS_PUBLIC_URL {url!r} masih alamat pengembangan di komputer server sendiri, yang tidak dapat "
+            f"dibuka dari ponsel yang memindai kode QR; isi dengan alamat publik Lentera ({example}): {keeps}"
+        )
+    return None
 
 
 def register_proxy_fix(app: Flask) -> None:

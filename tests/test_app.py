@@ -17,6 +17,7 @@ from lms.extensions import db as _db
 from tests.conftest import TEST_PASSWORD, Browser, RequestIsolatedClient, create_user, extract_csrf
 
 STRONG_KEY = secrets.token_urlsafe(48)
+PUBLIC_URL = "https://lentera.semarangkota.go.id"
 
 
 def text(response) -> str:
@@ -56,7 +57,10 @@ def other_app(database_url):
 def production_app(other_app, tmp_path):
     """Production settings over a database of its own (two engines on one SQLite file would lock)."""
     application = other_app(
-        ProductionConfig, SECRET_KEY=STRONG_KEY, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite'}"
+        ProductionConfig,
+        SECRET_KEY=STRONG_KEY,
+        LMS_PUBLIC_URL=PUBLIC_URL,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite'}",
     )
     with application.app_context():
         _db.create_all()
@@ -373,6 +377,50 @@ def test_production_reports_every_problem_at_once():
     with pytest.raises(RuntimeError) as excinfo:
         create_app(settings)
     assert "SECRET_KEY" in str(excinfo.value) and "DEBUG" in str(excinfo.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        (None, "wajib diisi"),
+        ("", "wajib diisi"),
+        ("   ", "wajib diisi"),
+        ("http://127.0.0.1:5000", "masih alamat pengembangan"),
+        ("http://127.0.0.1:5000/", "masih alamat pengembangan"),
+        ("http://localhost:8000", "masih alamat pengembangan"),
+        ("http://0.0.0.0:8000", "masih alamat pengembangan"),
+        ("http://[::1]:5000", "masih alamat pengembangan"),
+        ("lentera.semarangkota.go.id", "bukan alamat lengkap"),
+        ("ftp://lentera.semarangkota.go.id", "bukan alamat lengkap"),
+        ("https://lentera.semarangkota.go.id/?a=1", "bukan alamat lengkap"),
+        ("https://lentera.semarangkota.go.id:port", "bukan alamat lengkap"),
+        ("http://[::1", "bukan alamat lengkap"),
+    ],
+)
+def test_production_refuses_a_missing_or_development_public_url(url, reason, database_url):
+    settings = type(
+        "Prod",
+        (ProductionConfig,),
+        {"SECRET_KEY": STRONG_KEY, "LMS_PUBLIC_URL": url, "SQLALCHEMY_DATABASE_URI": database_url},
+    )
+    with pytest.raises(RuntimeError) as excinfo:
+        create_app(settings)
+    message = str(excinfo.value)
+    assert message.startswith("Konfigurasi produksi ditolak: LMS_PUBLIC_URL")
+    assert reason in message
+    assert "https://lentera.semarangkota.go.id" in message  # says what to write
+    assert "SECRET_KEY" not in message and "DEBUG" not in message
+
+
+@pytest.mark.parametrize("url", [PUBLIC_URL, PUBLIC_URL + "/", "http://10.12.0.5:8080/lentera"])
+def test_production_starts_with_a_public_address(url, other_app, tmp_path):
+    application = other_app(
+        ProductionConfig,
+        SECRET_KEY=STRONG_KEY,
+        LMS_PUBLIC_URL=url,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite'}",
+    )
+    assert application.config["LMS_PUBLIC_URL"] == url
 
 
 def test_production_starts_with_a_strong_key(production_app):

@@ -108,8 +108,11 @@ class CertificateSettings:
     lms_name: str = "Lentera"
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any], instance_path: str | Path) -> CertificateSettings:
-        """Settings from a Flask config; LMS_CERT_LOGO is relative to the instance folder, absent = no logo."""
+    def from_config(
+        cls, config: Mapping[str, Any], instance_path: str | Path, *, public_url: str | None = None
+    ) -> CertificateSettings:
+        """Settings from a Flask config; LMS_CERT_LOGO is relative to the instance folder, absent = no logo.
+        `public_url` overrides LMS_PUBLIC_URL (the app passes `services.public_url()`)."""
         logo = config.get("LMS_CERT_LOGO")
         logo_path = None
         if logo:
@@ -118,7 +121,7 @@ class CertificateSettings:
                 candidate = Path(instance_path) / candidate
             logo_path = candidate if candidate.is_file() else None
         return cls(
-            public_url=config["LMS_PUBLIC_URL"],
+            public_url=public_url or config["LMS_PUBLIC_URL"],
             logo_path=logo_path,
             prefix=config.get("LMS_CERT_PREFIX") or "LMS",
             organiser=config.get("LMS_ORGANISER") or cls.organiser,

@@ -71,6 +71,15 @@ def learner_certificate(user_id: int, module_slug: str) -> Certificate | None:
     )
 
 
+def completed_module(user_id: int, module_slug: str) -> Module | None:
+    """The module if she completed it; None for any other, hidden or missing alike."""
+    return db.session.scalar(
+        select(Module)
+        .join(Completion, Completion.module_id == Module.id)
+        .where(Completion.user_id == user_id, Module.slug == module_slug)
+    )
+
+
 def own_certificate(user_id: int, certificate_id: int) -> Certificate:
     """Her own certificate; anybody else's is NotFound."""
     certificate = db.session.get(Certificate, certificate_id)

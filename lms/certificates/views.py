@@ -39,6 +39,7 @@ from lms.errors import NotFound, ValidationError, render_error
 from lms.extensions import db, limiter
 from lms.i18n import long_date
 from lms.learning import queries as learning_queries
+from lms.learning.links import CompletionItem
 from lms.security import role_required
 
 certificates = Blueprint("certificates", __name__)
@@ -166,7 +167,7 @@ def download(certificate_id: int):
     else:
         certificate = queries.own_certificate(current_user.id, certificate_id)
         if certificate.is_revoked:
-            raise NotFound(_("Sertifikat ini sudah dicabut dan tidak dapat diunduh lagi."))
+            return _unavailable_page(certificate, queries.replacement_of(certificate))
     filename = certificate_filename(certificate.nip, certificate.module_slug, certificate.number)
     return _attachment(services.pdf_bytes(certificate), filename, "application/pdf")
 
@@ -176,35 +177,74 @@ def download(certificate_id: int):
 def module_certificate(slug: str):
     """Her certificate for a module she completed — always the one in force, also after a reissue.
 
-    Says plainly when it is revoked, or not issued yet (her data could not be printed).
+    When there is none to give, a page says why: revoked (410, with the date and the category), or not
+    issued yet (404: her data could not be printed).
     """
     certificate = queries.learner_certificate(current_user.id, slug)
     if certificate is None:
-        raise NotFound(
-            _(
-                "Sertifikat modul ini belum terbit. Bila Anda sudah menyelesaikan modulnya, data Anda mungkin "
-                "perlu diperbaiki dulu; hubungi admin atau bagian kepegawaian."
-            )
-        )
+        module = queries.completed_module(current_user.id, slug)
+        if module is None:
+            raise NotFound(_("Anda belum menyelesaikan modul ini. Sertifikat terbit setelah modul selesai."))
+        return _unavailable_page(None, None, module_title=module.title, module_slug=module.slug)
     if certificate.is_revoked:
-        raise NotFound(
-            _(
-                "Sertifikat modul ini telah dicabut pada %(date)s (%(reason)s). Hubungi bagian kepegawaian.",
-                date=long_date(certificate.revoked_at),
-                reason=_(certificate.revoke_label),
-            )
-        )
+        return _unavailable_page(certificate, None)
     filename = certificate_filename(certificate.nip, certificate.module_slug, certificate.number)
     return _attachment(services.pdf_bytes(certificate), filename, "application/pdf")
 
 
-def completion_links(completions) -> dict[int, list[tuple[str, str]]]:
-    """'Unduh sertifikat' next to each completion, without a query: the link names the module, and the
-    page behind it finds the certificate in force (or explains why there is none)."""
-    return {
-        c.id: [(_("Unduh sertifikat (PDF)"), url_for("certificates.module_certificate", slug=c.module.slug))]
-        for c in completions
-    }
+def _unavailable_page(
+    certificate: Certificate | None,
+    replacement: Certificate | None,
+    *,
+    module_title: str | None = None,
+    module_slug: str | None = None,
+) -> tuple[str, int]:
+    """Her certificate cannot be downloaded: revoked (410 Gone, it existed and was withdrawn) or not
+    issued yet (404). A page of its own that explains, in place of the PDF she asked for."""
+    return (
+        render_template(
+            "certificates/unavailable.html",
+            c=certificate,
+            replacement=replacement,
+            module_title=certificate.module_title if certificate else module_title,
+            module_slug=certificate.module_slug if certificate else module_slug,
+        ),
+        410 if certificate is not None else 404,
+    )
+
+
+def completion_links(completions) -> dict[int, list[CompletionItem]]:
+    """Beside each completion: "Unduh sertifikat (PDF)" while its certificate is in force; once revoked,
+    the status with its date and category and no download; none issued yet, that in words. One query."""
+    in_force = queries.current_certificates([c.id for c in completions])
+    items: dict[int, list[CompletionItem]] = {}
+    for completion in completions:
+        certificate = in_force.get(completion.id)
+        if certificate is None:
+            item = CompletionItem(
+                label=_(
+                    "Sertifikat belum terbit. Bila data Anda (misalnya nama) perlu diperbaiki, hubungi admin "
+                    "atau bagian kepegawaian."
+                ),
+                status=_("Belum terbit"),
+            )
+        elif certificate.is_revoked:
+            item = CompletionItem(
+                label=_(
+                    "Sertifikat dicabut pada %(date)s · %(reason)s.",
+                    date=long_date(certificate.revoked_at),
+                    reason=_(certificate.revoke_label),
+                ),
+                status=_("Dicabut"),
+                is_problem=True,
+            )
+        else:
+            item = CompletionItem(
+                label=_("Unduh sertifikat (PDF)"),
+                url=url_for("certificates.module_certificate", slug=completion.module.slug),
+            )
+        items[completion.id] = [item]
+    return items
 
 
 # --- the HR desk: certificates -------------------------------------------------------------------
@@ -261,7 +301,7 @@ def search():
     today = dates.today()
     if request.args.get("format") in ("csv", "xlsx"):
         stmt = queries.search_certificates(scope, filters, today=today)
-        public_url = current_app.config["LMS_PUBLIC_URL"]
+        public_url = services.public_url()
         rows = [_certificate_row(c, today, public_url) for c in db.session.scalars(stmt)]
         return _table_export(f"sertifikat-{today.isoformat()}", CERTIFICATE_COLUMNS, rows)
     pagination = queries.page_of_certificates(scope, filters, _page())
@@ -313,7 +353,7 @@ def _detail_page(certificate: Certificate, revoke_form: RevokeForm, reissue_form
         revoke_form=revoke_form,
         reissue_form=reissue_form,
         replaces=replaces,
-        url=verification_url(current_app.config["LMS_PUBLIC_URL"], certificate.verification_code),
+        url=verification_url(services.public_url(), certificate.verification_code),
         format_nip=format_nip,
     )
     return html, status

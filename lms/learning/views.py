@@ -89,6 +89,7 @@ def home():
         in_progress=in_progress,
         progress=progress,
         completions=completions,
+        links=completion_links(completions),
         jp=queries.jp_summary(current_user, completions),
     )
 

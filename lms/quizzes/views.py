@@ -13,6 +13,7 @@ from lms.content.models import Module
 from lms.errors import NotFound, ValidationError
 from lms.extensions import db
 from lms.learning import queries as learning_queries
+from lms.learning.links import completion_links
 from lms.quizzes import queries, services
 from lms.quizzes.grading import KINDS, Grade, InvalidAnswer, SnapQuestion, clean_answers, grade, ordered
 from lms.security import role_required
@@ -103,6 +104,7 @@ def attempt(attempt_id: int):
     questions = ordered(attempt.questions, attempt.seed, bool(attempt.setting("shuffle", True)))
     if attempt.is_submitted:
         state = queries.quiz_state(attempt.quiz, current_user.id)
+        completion = learning_queries.completion_of(current_user.id, module.id)
         return render_template(
             "quizzes/result.html",
             module=module,
@@ -113,7 +115,8 @@ def attempt(attempt_id: int):
             passing_score=attempt.passing_score,
             rows=_result_rows(questions, attempt.answers or {}, attempt.results or {}),
             state=state,
-            completion=learning_queries.completion_of(current_user.id, module.id),
+            completion=completion,
+            links=completion_links([completion]) if completion else {},
             preview=False,
         )
     return render_template(
@@ -181,6 +184,7 @@ def preview(slug: str):
             rows=_result_rows(questions, answers, result.correct),
             state=None,
             completion=None,
+            links={},
             preview=True,
         )
     return render_template(

@@ -149,8 +149,10 @@ def test_a_revoked_certificate_is_not_downloadable_by_the_learner(db, login_as):
     services.revoke_certificate(certificate, actor=None, category="tidak_sah", reason="x")
     db.session.commit()
     response = browser.get(f"/modul/{certificate.module_slug}/sertifikat.pdf")
-    assert response.status_code == 404 and "dicabut" in text(response)
-    assert browser.get(f"/sertifikat/{certificate.id}.pdf").status_code == 404
+    assert response.status_code == 410 and response.mimetype == "text/html" and "dicabut" in text(response)
+    assert (
+        browser.get(f"/sertifikat/{certificate.id}.pdf").status_code == 410
+    )  # tests/certificates/test_learner_status.py
 
 
 def test_after_a_reissue_the_module_link_gives_the_new_certificate(db, login_as):

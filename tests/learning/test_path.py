@@ -99,7 +99,7 @@ def test_whole_path_from_catalogue_to_riwayat(login_as, module, db, received):
     response = send_answers(b, attempt, answers_for(module, right=("single", "short")))
     assert response.status_code == 302
     result = text_of(b.get(attempt))
-    assert 'big-number">50%<' in result and "Belum lulus" in result and "Coba lagi" in result
+    assert 'big-number">50 <span>dari 100</span><' in result and "Belum lulus" in result and "Coba lagi" in result
     assert count(db, Completion) == 0 and received == []
 
     # A passed attempt completes the module.
@@ -107,7 +107,7 @@ def test_whole_path_from_catalogue_to_riwayat(login_as, module, db, received):
     assert attempt != failed
     send_answers(b, attempt, answers_for(module, right=("single", "multiple", "short")))
     result = text_of(b.get(attempt))
-    assert 'big-number">75%<' in result and "Lulus" in result
+    assert 'big-number">75 <span>dari 100</span><' in result and "Lulus" in result
     assert "Selamat! Anda lulus kuis dan telah menyelesaikan modul ini." in result
     completion = db.session.scalar(select(Completion))
     assert (completion.user_id, completion.score, completion.jp, completion.module_version) == (user.id, 75, 3, 1)

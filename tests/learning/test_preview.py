@@ -58,7 +58,8 @@ def test_preview_quiz_grades_without_storing(login_as, draft, db):
     response = b.post_form(PREVIEW_URLS[2], answers_for(draft), action=PREVIEW_URLS[2] + "?seed=5")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert 'big-number">100%<' in html and "Pratinjau" in html and "Semarang adalah ibu kota" in html
+    assert 'big-number">100 <span>dari 100</span><' in html
+    assert "Pratinjau" in html and "Semarang adalah ibu kota" in html
     bad = b.post_form(PREVIEW_URLS[2], {f"q-{'0' * 12}": "x", **{k: "zzz" for k in answers_for(draft)}})
     assert bad.status_code == 400
     assert nothing_recorded(db)

@@ -116,7 +116,8 @@ def test_a_passed_result_shows_score_verdict_and_each_explanation(login_as, modu
     assert (attempt.score, attempt.passed) == (75, True) and attempt.submitted_at is not None
     assert sorted(attempt.results.values()) == [False, True, True, True]
     page = text_of(b.get(url))
-    assert 'big-number">75%<' in page and "Lulus · nilai minimal 70" in page and "3 dari 4 soal benar." in page
+    assert 'big-number">75 <span>dari 100</span><' in page and "Lulus · nilai minimal 70" in page
+    assert "3 dari 4 soal benar." in page
     assert page.count('badge-done">Benar') == 3 and page.count('badge-fail">Salah') == 1
     for explanation in ("Semarang adalah ibu kota", "JP berarti jam pelajaran", "Daun hijau karena klorofil"):
         assert explanation in page
@@ -128,7 +129,7 @@ def test_a_failed_result_offers_another_try(login_as, module, db):
     url = start_quiz(b, "dasar-digital")
     send_answers(b, url, answers_for(module, right=()))
     page = text_of(b.get(url))
-    assert 'big-number">0%<' in page and "Belum lulus" in page and "Coba lagi" in page
+    assert 'big-number">0 <span>dari 100</span><' in page and "Belum lulus" in page and "Coba lagi" in page
     assert "tidak dijawab" not in page
     url2 = start_quiz(b, "dasar-digital")
     send_answers(b, url2, {})  # nothing answered at all
@@ -154,7 +155,7 @@ def test_submitting_twice_changes_nothing(login_as, module, db):
     assert (attempt.score, attempt.passed, attempt.submitted_at, attempt.answers, attempt.results) == recorded
     page = text_of(b.get(url))
     assert "sudah dikirim dan dinilai; hasilnya tidak berubah" in page
-    assert 'big-number">25%<' in page
+    assert 'big-number">25 <span>dari 100</span><' in page
     assert without_csrf(text_of(b.get(url))) == first_page
     assert db.session.scalar(select(func.count()).select_from(Completion)) == 0
 
