@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.content.models import Lesson, MediaBlob, Module, Question, Quiz
-from lms.content.parse import check_tree
+from lms.content.parse import check_tree, collect_warnings, jp_minimum_minutes
 from lms.content.services import sync_modules
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
@@ -216,15 +216,19 @@ def test_cli_sync_one_module_folder_does_not_archive_others(db, runner, tmp_path
     assert not any(m.is_archived for m in db.session.scalars(select(Module)))
 
 
-def test_shipped_content_passes_the_checker():
+def test_shipped_content_passes_the_checker_without_warnings_and_carries_its_jp():
     root = Path(__file__).resolve().parents[2] / "content"
     modules, errors = check_tree(root)
     assert [str(e) for e in errors] == []
+    assert [str(w) for w in collect_warnings(modules)] == []
     assert len(modules) >= 4
     for module in modules:
         assert len(module.lessons) >= 4, module.slug
         assert module.quiz is not None and len(module.quiz.questions) >= 8, module.slug
         assert {q.kind for q in module.quiz.questions} == {"single", "multiple", "short"}, module.slug
+        # JP rests on what a learner really reads, works and answers: jp × 45 within the tolerance.
+        assert module.expected_minutes >= jp_minimum_minutes(module.jp), module.slug
+        assert module.quiz.pick and len(module.quiz.questions) >= 2 * module.quiz.pick, module.slug
 
 
 @pytest.mark.parametrize("role,status", [("pelatih", 200), ("admin", 200), ("peserta", 403), ("hr", 403)])
