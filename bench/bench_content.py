@@ -10,7 +10,7 @@ from pathlib import Path
 
 LESSON = """---
 title: Pelajaran {n} modul {m}
-duration_minutes: 12
+exercise_minutes: 8
 ---
 # Pelajaran {n}
 

@@ -21,7 +21,10 @@ from lms.extensions import db
 
 
 class Module(TimestampMixin, db.Model):
-    """A module; `version` goes up whenever its content changes, `is_archived` when its folder is gone."""
+    """A module; `version` goes up whenever its content changes, `is_archived` when its folder is gone.
+
+    `estimated_minutes` is its lessons' and quiz's expected minutes together, on which its `jp` rests.
+    """
 
     __tablename__ = "modules"
     __table_args__ = (
@@ -58,19 +61,24 @@ class Module(TimestampMixin, db.Model):
 
 
 class Lesson(db.Model):
-    """A lesson; identified by (module, slug) for life, so progress survives edits and reordering."""
+    """A lesson; identified by (module, slug) for life, so progress survives edits and reordering.
+
+    `duration_minutes` is its expected time as the checker set it (declared `minutes:`, or reading
+    time plus `exercise_minutes:`): what time on task is measured against.
+    """
 
     __tablename__ = "lessons"
     __table_args__ = (
         UniqueConstraint("module_id", "slug"),
         Index("ix_lessons_module_position", "module_id", "position"),
+        CheckConstraint("duration_minutes >= 1", name="duration_positive"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
     slug: Mapped[str] = mapped_column(String(100))
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(300))
-    duration_minutes: Mapped[int | None]
+    duration_minutes: Mapped[int]
     html: Mapped[str] = deferred(mapped_column(Text, default=""))
     is_archived: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
@@ -79,11 +87,14 @@ class Lesson(db.Model):
 
 
 class Quiz(db.Model):
+    """A module's final quiz; `duration_minutes` is its expected time (declared `minutes:`, or one per question)."""
+
     __tablename__ = "quizzes"
     __table_args__ = (
         UniqueConstraint("module_id"),
         CheckConstraint("passing_score BETWEEN 0 AND 100", name="passing_score_range"),
         CheckConstraint("max_attempts >= 0", name="max_attempts_nonnegative"),
+        CheckConstraint("duration_minutes >= 1", name="duration_positive"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
@@ -91,6 +102,7 @@ class Quiz(db.Model):
     passing_score: Mapped[int] = mapped_column(default=70)
     max_attempts: Mapped[int] = mapped_column(default=0)
     shuffle: Mapped[bool] = mapped_column(default=True)
+    duration_minutes: Mapped[int]
     intro_html: Mapped[str] = mapped_column(Text, default="")
     is_archived: Mapped[bool] = mapped_column(default=False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import hashlib
+import math
 import posixpath
 import re
 import unicodedata
@@ -23,6 +24,22 @@ MEDIA_DIR = "media"
 LEVELS = ("dasar", "menengah", "lanjut")
 #: Files that operating systems drop into folders on their own; never content, never an error.
 IGNORED_NAMES = frozenset({"Thumbs.db", "desktop.ini", "__MACOSX"})
+
+#: One JP (jam pelajaran) is 45 minutes of learning.
+JP_MINUTES = 45
+#: A module's jp × 45 may exceed its lessons' and quiz's minutes by up to this many percent (rounding, a reader
+#: slower than the estimate), never more.
+JP_TOLERANCE_PERCENT = 10
+#: Reading for learning, Indonesian expository prose; why this figure: docs/authoring.md, section 3.
+WORDS_PER_MINUTE = 180
+#: A quiz without `minutes:` is estimated at this many minutes per question answered.
+QUIZ_MINUTES_PER_QUESTION = 1
+#: Declared minutes above this multiple of the estimate from the text earn a warning.
+OVERCLAIM_FACTOR = 2
+#: "The right option is the longest" is judged only on quizzes with at least this many single-choice questions.
+LONGEST_RIGHT_MIN_QUESTIONS = 4
+#: The old name of a front-matter key and its new one; the old name is an error that says so.
+RENAMED_KEYS = {"duration_minutes": "minutes"}
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LESSON_FILE_RE = re.compile(r"(\d{1,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md")
@@ -46,6 +63,18 @@ class CheckError:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True, order=True)
+class CheckWarning:
+    """Something a trainer should look at that does not stop the module from loading."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: peringatan: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -80,18 +109,30 @@ class ParsedQuiz:
     shuffle: bool
     intro_md: str
     questions: list[ParsedQuestion]
+    minutes: int = 0
+    pick: int | None = None
+
+    @property
+    def drawn(self) -> int:
+        """How many questions one attempt holds: ``pick``, or else the whole bank."""
+        return self.pick or len(self.questions)
 
 
 @dataclass(frozen=True)
 class ParsedLesson:
-    """One ``NN-slug.md`` file; ``body_md`` line 1 is line ``source_line_offset + 1`` of the file."""
+    """One ``NN-slug.md`` file; ``body_md`` line 1 is line ``source_line_offset + 1`` of the file.
+
+    ``minutes`` is the expected time: the front matter's ``minutes``, or else the reading time of
+    its ``words`` plus its ``exercise_minutes``.
+    """
 
     number: int
     slug: str
     title: str
-    duration_minutes: int | None
+    minutes: int
     body_md: str
     source_line_offset: int = 0
+    words: int = 0
 
 
 @dataclass(frozen=True)
@@ -112,6 +153,12 @@ class ParsedModule:
     quiz: ParsedQuiz | None
     media: dict[str, bytes] = field(repr=False)
     content_hash: str
+    warnings: list[CheckWarning] = field(default_factory=list)
+
+    @property
+    def expected_minutes(self) -> int:
+        """The lessons' and the quiz's expected minutes together: what the module's JP must rest on."""
+        return sum(lesson.minutes for lesson in self.lessons) + (self.quiz.minutes if self.quiz else 0)
 
 
 @dataclass(frozen=True)
@@ -135,6 +182,45 @@ def summarise(modules: Iterable[ParsedModule]) -> ContentSummary:
         lessons=sum(len(module.lessons) for module in modules),
         questions=sum(len(module.quiz.questions) for module in modules if module.quiz),
     )
+
+
+def collect_warnings(modules: Iterable[ParsedModule]) -> list[CheckWarning]:
+    """Every module's warnings, in file and line order."""
+    return sorted(warning for module in modules for warning in module.warnings)
+
+
+def count_words(markdown: str) -> int:
+    """Words a learner reads: whitespace-separated pieces holding a letter or digit (so '-', '|', '---' are not)."""
+    return sum(1 for piece in markdown.split() if any(char.isalnum() for char in piece))
+
+
+def reading_minutes(words: int) -> int:
+    """Minutes to read ``words`` at WORDS_PER_MINUTE, rounded half up, at least 1."""
+    return max(1, math.floor(words / WORDS_PER_MINUTE + 0.5))
+
+
+def lesson_minutes(words: int, *, declared: int | None = None, exercise_minutes: int = 0) -> int:
+    """A lesson's expected minutes: the declared ``minutes``, or reading time plus exercise minutes."""
+    if declared is not None:
+        return declared
+    return reading_minutes(words) + exercise_minutes
+
+
+def quiz_minutes(drawn: int, *, declared: int | None = None) -> int:
+    """A quiz's expected minutes: the declared ``minutes``, or QUIZ_MINUTES_PER_QUESTION per question answered."""
+    if declared is not None:
+        return declared
+    return max(1, drawn * QUIZ_MINUTES_PER_QUESTION)
+
+
+def jp_minimum_minutes(jp: int) -> int:
+    """The fewest minutes of lessons and quiz that may carry ``jp`` JP: jp × 45 less the tolerance, rounded up."""
+    return -(-jp * JP_MINUTES * (100 - JP_TOLERANCE_PERCENT) // 100)
+
+
+def jp_supported(minutes: int) -> int:
+    """The most JP that ``minutes`` of lessons and quiz can honestly carry (0 when not even one)."""
+    return minutes * 100 // (JP_MINUTES * (100 - JP_TOLERANCE_PERCENT))
 
 
 def normalise_answer(text: str) -> str:
@@ -178,13 +264,16 @@ MODULE_FIELDS: dict[str, _Field] = {
 }
 LESSON_FIELDS: dict[str, _Field] = {
     "title": _Field("text", '"Judul Pelajaran"'),
-    "duration_minutes": _Field("int", "15", minimum=1),
+    "minutes": _Field("int", "15", minimum=1, maximum=480),
+    "exercise_minutes": _Field("int", "5", minimum=1, maximum=480),
 }
 QUIZ_FIELDS: dict[str, _Field] = {
     "title": _Field("text", '"Kuis Akhir"'),
     "passing_score": _Field("int", "70", minimum=0, maximum=100),
     "max_attempts": _Field("int", "3", minimum=0),
     "shuffle": _Field("bool", "true"),
+    "minutes": _Field("int", "15", minimum=1, maximum=480),
+    "pick": _Field("int", "10", minimum=1),
 }
 
 
@@ -362,6 +451,19 @@ def _validate_fields(source: _Source, fields: dict[str, _Field], errors: list[Ch
     for key, value in source.front.items():
         line = source.key_lines.get(key, 1)
         spec = fields.get(key)
+        if spec is None and RENAMED_KEYS.get(key) in fields:
+            ok = False
+            new = RENAMED_KEYS[key]
+            errors.append(
+                CheckError(
+                    source.display,
+                    line,
+                    f"kunci '{key}' sudah diganti namanya menjadi '{new}'; ganti nama kuncinya menjadi "
+                    f"{new}, lalu periksa nilainya: waktu ini kini dijumlahkan dan dibandingkan dengan jp "
+                    "modul (lihat panduan menulis modul, bagian Pelajaran)",
+                )
+            )
+            continue
         if spec is None:
             ok = False
             close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
@@ -609,12 +711,19 @@ def _parse_overview(source: _Source, errors: list[CheckError]) -> dict[str, Any]
 
 
 def _parse_lesson(
-    source: _Source, number: int, slug: str, mask: list[bool], errors: list[CheckError]
+    source: _Source,
+    number: int,
+    slug: str,
+    mask: list[bool],
+    errors: list[CheckError],
+    warnings: list[CheckWarning],
 ) -> ParsedLesson | None:
     """A lesson's title comes from front matter ``title`` or else its first ``# `` heading.
 
     A heading used as the title is removed from the body when it is the body's first line, so the
-    page does not show the title twice.
+    page does not show the title twice. Its expected minutes: ``minutes`` as declared, or else the
+    reading time of its words plus ``exercise_minutes`` (the two keys together are an error);
+    ``minutes`` above OVERCLAIM_FACTOR times the reading time is a warning.
     """
     checked = _validate_fields(source, LESSON_FIELDS, errors)
     values = checked or {}  # on a front-matter error, still look for the title to report that too
@@ -643,14 +752,40 @@ def _parse_lesson(
         return None
     if checked is None:
         return None
+    declared, exercise = values.get("minutes"), values.get("exercise_minutes")
+    if declared is not None and exercise is not None:
+        errors.append(
+            CheckError(
+                source.display,
+                source.key_lines["exercise_minutes"],
+                "'minutes' dan 'exercise_minutes' tidak dapat dipakai bersama; hapus salah satunya: "
+                "minutes menggantikan seluruh perkiraan waktu pelajaran, exercise_minutes ditambahkan "
+                "pada perkiraan waktu membaca teksnya",
+            )
+        )
+        return None
     body_md, first_line = _trim_block(body, source.body_start + 1)
+    words = count_words(body_md)
+    reading = reading_minutes(words)
+    if declared is not None and declared > OVERCLAIM_FACTOR * reading:
+        warnings.append(
+            CheckWarning(
+                source.display,
+                source.key_lines["minutes"],
+                f"minutes: {declared} lebih dari {OVERCLAIM_FACTOR} kali perkiraan waktu membaca pelajaran "
+                f"ini (±{reading} menit untuk {words} kata, {WORDS_PER_MINUTE} kata per menit); bila peserta "
+                "memang mengerjakan latihan, hapus minutes dan tulis exercise_minutes untuk lama latihannya; "
+                "bila tidak, turunkan minutes agar jp modul tetap jujur",
+            )
+        )
     return ParsedLesson(
         number=number,
         slug=slug,
         title=title,
-        duration_minutes=values.get("duration_minutes"),
+        minutes=lesson_minutes(words, declared=declared, exercise_minutes=exercise or 0),
         body_md=body_md,
         source_line_offset=first_line - 1,
+        words=words,
     )
 
 
@@ -661,12 +796,15 @@ class _OptionDraft:
     text_lines: list[str]
 
 
-def _parse_quiz(source: _Source, mask: list[bool], errors: list[CheckError]) -> ParsedQuiz | None:
+def _parse_quiz(
+    source: _Source, mask: list[bool], errors: list[CheckError], warnings: list[CheckWarning]
+) -> ParsedQuiz | None:
     """Split quiz.md into an introduction and ``## `` questions (headings in code fences are text).
 
     Rules: each question has either task-list options (at least two, at least one ``[x]``) or
     ``=`` accepted answers, never both; a blockquote after the answers is the explanation; two
-    questions with the same text are an error; a quiz needs at least one question.
+    questions with the same text are an error; a quiz needs at least one question; ``pick`` is at
+    most the number of questions. Warnings: see ``_quiz_warnings``.
     """
     values = _validate_fields(source, QUIZ_FIELDS, errors)
     body = source.body
@@ -705,16 +843,108 @@ def _parse_quiz(source: _Source, mask: list[bool], errors: list[CheckError]) -> 
             ok = False
             continue
         questions.append(question)
+    pick = values.get("pick") if values else None
+    if ok and pick is not None and pick > len(questions):
+        ok = False
+        errors.append(
+            CheckError(
+                source.display,
+                source.key_lines["pick"],
+                f"pick: {pick} lebih besar dari jumlah soal di kuis ini ({len(questions)}); turunkan pick "
+                f"menjadi paling banyak {len(questions)}, atau tambahkan soal",
+            )
+        )
     if not ok or values is None:
         return None
-    return ParsedQuiz(
+    quiz = ParsedQuiz(
         title=values.get("title"),
         passing_score=values.get("passing_score", 70),
         max_attempts=values.get("max_attempts", 0),
         shuffle=values.get("shuffle", True),
         intro_md=intro_md,
         questions=questions,
+        minutes=quiz_minutes(pick or len(questions), declared=values.get("minutes")),
+        pick=pick,
     )
+    warnings.extend(_quiz_warnings(source, quiz, declared_minutes=values.get("minutes")))
+    return quiz
+
+
+def _visible_length(option_md: str) -> int:
+    """An option's length as a learner sees it: Markdown emphasis and code marks and extra spaces left out."""
+    return len(normalise_answer(re.sub(r"[*_`~]", "", option_md)))
+
+
+def _quiz_warnings(source: _Source, quiz: ParsedQuiz, *, declared_minutes: int | None) -> list[CheckWarning]:
+    """What weakens a quiz as a test without making it wrong.
+
+    - In more than half of its single-choice questions (when it has at least LONGEST_RIGHT_MIN_QUESTIONS),
+      the right option is strictly the longest: a learner can pass by picking the longest option.
+    - Its bank is smaller than twice what one attempt draws (``pick``, or every question): a retry
+      meets (nearly) the same questions, so answers can be learnt by trying.
+    - ``minutes`` is declared above OVERCLAIM_FACTOR times the estimate of one minute per question.
+    """
+    warnings: list[CheckWarning] = []
+    single = [question for question in quiz.questions if question.kind == "single"]
+    longest_right = [
+        question
+        for question in single
+        if all(
+            _visible_length(right.text_md) > _visible_length(other.text_md)
+            for right in question.options
+            if right.is_correct
+            for other in question.options
+            if not other.is_correct
+        )
+    ]
+    if len(single) >= LONGEST_RIGHT_MIN_QUESTIONS and 2 * len(longest_right) > len(single):
+        lines = ", ".join(str(question.line) for question in longest_right)
+        warnings.append(
+            CheckWarning(
+                source.display,
+                longest_right[0].line,
+                f"pada {len(longest_right)} dari {len(single)} soal pilihan tunggal (baris {lines}) jawaban "
+                "benar adalah pilihan yang paling panjang, sehingga peserta dapat menebak dari panjangnya "
+                "saja; tulis pengecoh yang sama rinci dan masuk akal, atau persingkat jawaban yang benar",
+            )
+        )
+    bank, drawn = len(quiz.questions), quiz.drawn
+    if bank < 2 * drawn:
+        if quiz.pick is None:
+            warnings.append(
+                CheckWarning(
+                    source.display,
+                    1,
+                    f"setiap percobaan memakai semua {bank} soal yang sama, sehingga jawaban dapat dihafal "
+                    "dari percobaan sebelumnya; tambahkan soal sampai bank berisi paling sedikit dua kali "
+                    "jumlah soal per percobaan, lalu tulis pick di front matter, misalnya pick: "
+                    f"{max(1, bank // 2)} untuk {bank} soal",
+                )
+            )
+        else:
+            fewer = f" atau turunkan pick menjadi {bank // 2}" if bank >= 2 else ""
+            warnings.append(
+                CheckWarning(
+                    source.display,
+                    source.key_lines["pick"],
+                    f"bank soal berisi {bank} soal, kurang dari dua kali pick: {drawn} ({2 * drawn}), sehingga "
+                    f"peserta yang mengulang bertemu soal yang hampir sama; tambahkan paling sedikit "
+                    f"{2 * drawn - bank} soal lagi{fewer}",
+                )
+            )
+    estimate = quiz_minutes(drawn)
+    if declared_minutes is not None and declared_minutes > OVERCLAIM_FACTOR * estimate:
+        warnings.append(
+            CheckWarning(
+                source.display,
+                source.key_lines["minutes"],
+                f"minutes: {declared_minutes} lebih dari {OVERCLAIM_FACTOR} kali perkiraan waktu kuis ini "
+                f"(±{estimate} menit, {QUIZ_MINUTES_PER_QUESTION} menit untuk setiap soal yang dikerjakan); "
+                "perkecil minutes sesuai lama pengerjaan yang wajar, kecuali soalnya memang menuntut membaca "
+                "kasus atau menghitung",
+            )
+        )
+    return warnings
 
 
 def _parse_question(
@@ -1012,7 +1242,8 @@ def parse_module(folder: Path, display_path: str) -> tuple[ParsedModule | None, 
     """Parse and check one module folder; never raises for bad input.
 
     Returns the module and no errors, or None and every error found (sorted by file and line),
-    each naming ``display_path`` joined with the file's path inside the folder.
+    each naming ``display_path`` joined with the file's path inside the folder. A module's
+    warnings (which never stop it from loading) are on ``module.warnings``.
     """
     errors: list[CheckError] = []
     display = str(display_path)
@@ -1034,6 +1265,7 @@ def parse_module(folder: Path, display_path: str) -> tuple[ParsedModule | None, 
 
 
 def _parse_module(folder: Path, display: str, errors: list[CheckError]) -> ParsedModule | None:
+    warnings: list[CheckWarning] = []
     slug = folder.resolve().name if folder.name in {"", "."} else folder.name
     if not SLUG_RE.fullmatch(slug):
         suggestion = _slugify(slug) or "nama-modul"
@@ -1128,7 +1360,9 @@ def _parse_module(folder: Path, display: str, errors: list[CheckError]) -> Parse
         loaded_lesson = _guarded(_join(display, rel), errors, load, rel)
         if loaded_lesson:
             source, mask = loaded_lesson
-            lesson = _guarded(source.display, errors, _parse_lesson, source, number, lesson_slug, mask, errors)
+            lesson = _guarded(
+                source.display, errors, _parse_lesson, source, number, lesson_slug, mask, errors, warnings
+            )
             if lesson:
                 lessons.append(lesson)
     if not lesson_names and MODULE_FILE in all_files:
@@ -1145,9 +1379,15 @@ def _parse_module(folder: Path, display: str, errors: list[CheckError]) -> Parse
     if QUIZ_FILE in markdown_files:
         loaded_quiz = _guarded(_join(display, QUIZ_FILE), errors, load, QUIZ_FILE)
         if loaded_quiz:
-            quiz = _guarded(loaded_quiz[0].display, errors, _parse_quiz, loaded_quiz[0], loaded_quiz[1], errors)
+            quiz = _guarded(
+                loaded_quiz[0].display, errors, _parse_quiz, loaded_quiz[0], loaded_quiz[1], errors, warnings
+            )
 
     if errors or overview is None:
+        return None
+    assert loaded is not None  # overview came from it
+    _check_jp(loaded[0], overview["jp"], lessons, quiz, errors)
+    if errors:
         return None
     return ParsedModule(
         slug=slug,
@@ -1164,6 +1404,40 @@ def _parse_module(folder: Path, display: str, errors: list[CheckError]) -> Parse
         quiz=quiz,
         media={rel: data for rel, data in contents.items() if rel.startswith(MEDIA_DIR + "/")},
         content_hash=_content_hash(contents),
+        warnings=sorted(warnings),
+    )
+
+
+def _check_jp(
+    source: _Source, jp: int, lessons: list[ParsedLesson], quiz: ParsedQuiz | None, errors: list[CheckError]
+) -> None:
+    """A module's jp × 45 may exceed its lessons' and quiz's expected minutes by JP_TOLERANCE_PERCENT at most.
+
+    The error sits on module.md's ``jp:`` line and names both figures and the honest jp.
+    """
+    lesson_total = sum(lesson.minutes for lesson in lessons)
+    quiz_total = quiz.minutes if quiz else 0
+    held = lesson_total + quiz_total
+    if held >= jp_minimum_minutes(jp):
+        return
+    honest = jp_supported(held)
+    parts = f"pelajaran {lesson_total} menit" + (f", kuis {quiz_total} menit" if quiz else ", tanpa kuis")
+    if honest:
+        fix = f"turunkan jp menjadi {honest}, atau tambahkan isi yang benar-benar dikerjakan peserta"
+    else:
+        fix = (
+            f"isi modul belum cukup untuk 1 JP (paling sedikit {jp_minimum_minutes(1)} menit); tambahkan isi "
+            "yang benar-benar dikerjakan peserta"
+        )
+    errors.append(
+        CheckError(
+            source.display,
+            source.key_lines.get("jp", 1),
+            f"jp: {jp} berarti {jp * JP_MINUTES} menit belajar ({jp} × {JP_MINUTES} menit), tetapi pelajaran dan "
+            f"kuis modul ini hanya memuat ±{held} menit ({parts}), kurang dari batas {jp_minimum_minutes(jp)} "
+            f"menit (toleransi {JP_TOLERANCE_PERCENT}%); {fix} (pelajaran baru, latihan dengan exercise_minutes, "
+            "atau soal kuis)",
+        )
     )
 
 

@@ -13,14 +13,13 @@ from sqlalchemy import select
 
 from lms.content.media import OPAQUE_CONTENT_TYPE, sniff
 from lms.content.models import Lesson, MediaBlob, Module, ModuleMedia, Option, Question, Quiz
-from lms.content.parse import LESSON_FILE_RE, ParsedModule, ParsedQuiz, normalise_answer
+from lms.content.parse import LESSON_FILE_RE, CheckWarning, ParsedModule, ParsedQuiz, normalise_answer
 from lms.content.render import render_markdown
 from lms.database import utcnow
 from lms.extensions import db
 
 LESSON_URL = "/modul/{module}/pelajaran/{lesson}"
 MEDIA_URL = "/media/{sha}/{name}"
-WORDS_PER_MINUTE = 180
 _OUTER_P = re.compile(r"\A<p>(.*)</p>\Z", re.S)
 
 
@@ -30,6 +29,8 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     archived: list[str] = field(default_factory=list)
+    #: The checker's warnings on the synced modules: loaded anyway, worth a trainer's look.
+    warnings: list[CheckWarning] = field(default_factory=list)
 
 
 class _UrlRewriter:
@@ -58,22 +59,20 @@ def render_inline(text: str) -> str:
     return match.group(1) if match and "<p>" not in match.group(1) else html
 
 
-def estimate_minutes(body_md: str) -> int:
-    return max(1, round(len(body_md.split()) / WORDS_PER_MINUTE))
-
-
 def sync_modules(parsed: Iterable[ParsedModule], *, archive_missing: bool) -> SyncReport:
     """Load checked modules in the caller's transaction; unchanged modules (same hash) are skipped.
 
     Rules: lessons are matched by slug and questions by key, so progress survives edits and
     reordering; what disappeared is archived, never deleted; the module version goes up on every
-    change. With `archive_missing`, modules whose folder is gone are archived too.
+    change. With `archive_missing`, modules whose folder is gone are archived too. Each lesson and
+    quiz keeps its expected minutes (the checker's), the module their sum.
     """
     report = SyncReport()
     existing = {m.slug: m for m in db.session.scalars(select(Module))}
     seen: set[str] = set()
     for pm in parsed:
         seen.add(pm.slug)
+        report.warnings.extend(pm.warnings)
         module = existing.get(pm.slug)
         if module is not None and module.content_hash == pm.content_hash and not module.is_archived:
             report.unchanged.append(pm.slug)
@@ -141,7 +140,6 @@ def _apply_module(module: Module, pm: ParsedModule) -> None:
 
     lessons = {lesson.slug: lesson for lesson in module.lessons}
     present: set[str] = set()
-    minutes = 0
     for position, pl in enumerate(pm.lessons, start=1):
         present.add(pl.slug)
         lesson = lessons.get(pl.slug)
@@ -150,17 +148,16 @@ def _apply_module(module: Module, pm: ParsedModule) -> None:
             module.lessons.append(lesson)
         lesson.position = position
         lesson.title = pl.title
-        lesson.duration_minutes = pl.duration_minutes
+        lesson.duration_minutes = pl.minutes
         lesson.html = render(pl.body_md)
         lesson.is_archived = False
         lesson.updated_at = utcnow()
-        minutes += pl.duration_minutes or estimate_minutes(pl.body_md)
     for slug, lesson in lessons.items():
         if slug not in present:
             lesson.is_archived = True
             lesson.position = 1000 + lesson.position if lesson.position < 1000 else lesson.position
     module.lesson_count = len(pm.lessons)
-    module.estimated_minutes = minutes
+    module.estimated_minutes = pm.expected_minutes
     module.question_count = len(pm.quiz.questions) if pm.quiz else 0
     _apply_quiz(module, pm.quiz, render)
 
@@ -178,6 +175,7 @@ def _apply_quiz(module: Module, pq: ParsedQuiz | None, render) -> None:
     quiz.passing_score = pq.passing_score
     quiz.max_attempts = pq.max_attempts
     quiz.shuffle = pq.shuffle
+    quiz.duration_minutes = pq.minutes
     quiz.intro_html = render(pq.intro_md)
     quiz.is_archived = False
     questions = {q.key: q for q in quiz.questions}

@@ -18,9 +18,11 @@ from lms.content.parse import (
 
 DISPLAY = "content/literasi-digital"
 MODULE_MD = (
-    "---\ntitle: Literasi Digital\nsummary: Empat pilar literasi digital untuk ASN.\njp: 2\n---\nPengantar modul.\n"
+    "---\ntitle: Literasi Digital\nsummary: Empat pilar literasi digital untuk ASN.\njp: 1\n---\nPengantar modul.\n"
 )
-LESSON_MD = "# Pengantar\n\nIsi pelajaran pertama.\n"
+# The lesson carries the module's 1 JP (45 minutes): one minute of reading and 44 of exercise.
+CARRIES_1_JP = "---\nexercise_minutes: 44\n---\n"
+LESSON_MD = CARRIES_1_JP + "# Pengantar\n\nIsi pelajaran pertama.\n"
 # Real signatures (magic bytes) of each allowed media type, and a page that must never pass as media.
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0"
 JPEG_BYTES = b"\xff\xd8\xff\xe0\0\x10JFIF\0"
@@ -126,11 +128,11 @@ def good_module(root: Path) -> Path:
         root,
         {
             "module.md": (
-                "---\ntitle: Literasi Digital untuk ASN\nsummary: Empat pilar literasi digital.\njp: 3\n"
+                "---\ntitle: Literasi Digital untuk ASN\nsummary: Empat pilar literasi digital.\njp: 1\n"
                 "category: Literasi Digital\nlevel: dasar\ntags: [hoaks, etika digital]\npublished: false\n"
                 "certificate_valid_months: 24\n---\n\nModul ini untuk seluruh ASN.\n\n![Pilar](media/empat-pilar.svg)\n"
             ),
-            "01-pengantar.md": "---\ntitle: Pengantar\nduration_minutes: 15\n---\n# Bukan judul\n\nIsi.\n",
+            "01-pengantar.md": "---\ntitle: Pengantar\nminutes: 40\n---\n# Bukan judul\n\nIsi.\n",
             "02-hoaks.md": "\n# Hoaks dan Cek Fakta\n\nLihat [pelajaran sebelumnya](01-pengantar.md).\n",
             "10-penutup.md": (
                 "Paragraf pembuka.\n\n# Penutup\n\nSelesai. [Unduh][panduan]\n\n[panduan]: media/docs/panduan.pdf\n"
@@ -155,7 +157,7 @@ def test_good_module_parses(tmp_path: Path) -> None:
     assert module.slug == "literasi-digital"
     assert module.title == "Literasi Digital untuk ASN"
     assert module.summary == "Empat pilar literasi digital."
-    assert (module.jp, module.category, module.level) == (3, "Literasi Digital", "dasar")
+    assert (module.jp, module.category, module.level) == (1, "Literasi Digital", "dasar")
     assert module.tags == ["hoaks", "etika digital"]
     assert module.published is False
     assert module.certificate_valid_months == 24
@@ -172,7 +174,8 @@ def test_lessons_in_number_order_with_titles(tmp_path: Path) -> None:
         (2, "hoaks", "Hoaks dan Cek Fakta"),
         (10, "penutup", "Penutup"),
     ]
-    assert [lesson.duration_minutes for lesson in lessons] == [15, None, None]
+    # Declared minutes stand; the others are estimated from their few words (at least a minute).
+    assert [lesson.minutes for lesson in lessons] == [40, 1, 1]
     # A front-matter title leaves the body alone; a heading used as title is removed when it opens the body.
     assert lessons[0].body_md == "# Bukan judul\n\nIsi."
     assert lessons[1].body_md == "Lihat [pelajaran sebelumnya](01-pengantar.md)."
@@ -282,7 +285,7 @@ def test_keys_survive_reordering_and_whitespace(tmp_path: Path) -> None:
 
 
 def test_title_from_first_heading_outside_code(tmp_path: Path) -> None:
-    lesson = "```\n# komentar shell\n```\n\n# Judul Sebenarnya\n\nIsi.\n"
+    lesson = CARRIES_1_JP + "```\n# komentar shell\n```\n\n# Judul Sebenarnya\n\nIsi.\n"
     module = parse_ok(make_module(tmp_path, {"01-pengantar.md": lesson}))
     assert module.lessons[0].title == "Judul Sebenarnya"
 
@@ -431,23 +434,26 @@ def test_wrong_value_reports_the_key_line(tmp_path: Path, line: str, fragment: s
 
 
 def test_unknown_key_suggests_the_closest(tmp_path: Path) -> None:
-    module_md = MODULE_MD.replace("jp: 2\n", "jp: 2\nsumary_extra: x\ntitel: Lain\n")
+    module_md = MODULE_MD.replace("jp: 1\n", "jp: 1\nsumary_extra: x\ntitel: Lain\n")
     errors = errors_of(make_module(tmp_path, {"module.md": module_md}))
     assert [(error.line, error.message.split("'")[1]) for error in errors] == [(5, "sumary_extra"), (6, "titel")]
     assert "'title'" in errors[1].message and "maksudnya" in errors[1].message
 
 
 def test_duplicate_yaml_key(tmp_path: Path) -> None:
-    module_md = MODULE_MD.replace("jp: 2\n", "jp: 2\njp: 3\n")
+    module_md = MODULE_MD.replace("jp: 1\n", "jp: 1\njp: 3\n")
     assert_only(make_module(tmp_path, {"module.md": module_md}), "module.md", 5, "dua kali", "baris 4")
 
 
 @pytest.mark.parametrize(
     ("front", "line", "fragment"),
     [
-        ("duration_minutes: 0", 2, "paling kecil 1"),
-        ("duration_minutes: true", 2, "bilangan bulat"),
-        ("duration_minutes: '15'", 2, "bilangan bulat"),
+        ("minutes: 0", 2, "antara 1 dan 480"),
+        ("minutes: 481", 2, "antara 1 dan 480"),
+        ("minutes: true", 2, "bilangan bulat"),
+        ("minutes: '15'", 2, "bilangan bulat"),
+        ("exercise_minutes: 0", 2, "antara 1 dan 480"),
+        ("exercise_minutes: 5 menit", 2, "bilangan bulat"),
         ("durasi: 15", 2, "tidak dikenal"),
         ("title: 12", 2, "teks"),
     ],
@@ -653,7 +659,7 @@ def test_link_case_mismatch_names_the_real_file(tmp_path: Path) -> None:
 
 
 def test_links_that_need_no_file(tmp_path: Path) -> None:
-    lesson = (
+    lesson = CARRIES_1_JP + (
         "# P\n\n[situs](https://semarangkota.go.id) [surel](mailto:bkpp@semarangkota.go.id) "
         "[atas](#p) [katalog](/katalog) ![ok](media/ok%20sekali.png) [lanjut](01-pengantar.md)\n\n"
         "`[bukan](tautan.png)` dan\n\n```\n![juga bukan](kode.png)\n```\n"
@@ -737,16 +743,17 @@ def test_duplicate_question_is_reported_even_when_the_first_has_errors(tmp_path:
 
 
 def test_lesson_front_matter_error_and_missing_title_both_reported(tmp_path: Path) -> None:
-    lesson = "---\nduration_minutes: nol\n---\nTanpa judul.\n"
+    lesson = "---\nminutes: nol\n---\nTanpa judul.\n"
     errors = errors_of(make_module(tmp_path, {"01-pengantar.md": lesson}))
     assert [(error.line, error.message.split(" ")[0]) for error in errors] == [
         (1, "pelajaran"),
-        (2, "'duration_minutes'"),
+        (2, "'minutes'"),
     ]
 
 
 def test_empty_lesson_title_falls_back_to_heading(tmp_path: Path) -> None:
-    module = parse_ok(make_module(tmp_path, {"01-pengantar.md": "---\ntitle:\n---\n# Dari Judul\n"}))
+    lesson = "---\ntitle:\nexercise_minutes: 44\n---\n# Dari Judul\n"
+    module = parse_ok(make_module(tmp_path, {"01-pengantar.md": lesson}))
     assert module.lessons[0].title == "Dari Judul"
 
 
@@ -835,3 +842,164 @@ def test_svg_with_html_labels_as_drawio_exports_them_is_fine(tmp_path: Path) -> 
         b"<text>Perencanaan</text></switch></g></svg>"
     )
     parse_ok(make_module(tmp_path, {"media/alur.svg": svg}))
+
+
+# ---------------------------------------------------------------------------------------------
+# Expected minutes, the JP they carry, and warnings
+# ---------------------------------------------------------------------------------------------
+
+WORDS = "kata " * 360  # two minutes of reading at 180 words a minute
+
+
+def test_words_and_reading_minutes() -> None:
+    assert parse_mod.count_words("# Judul\n\n| a | b |\n|---|---|\n- satu, dua\n\n---\n**tiga** `4`") == 7
+    assert parse_mod.WORDS_PER_MINUTE == 180
+    assert [parse_mod.reading_minutes(words) for words in (0, 89, 90, 269, 270, 449, 450)] == [1, 1, 1, 1, 2, 2, 3]
+    assert parse_mod.lesson_minutes(540) == 3
+    assert parse_mod.lesson_minutes(540, exercise_minutes=5) == 8
+    assert parse_mod.lesson_minutes(540, declared=4) == 4
+    assert parse_mod.quiz_minutes(12) == 12 and parse_mod.quiz_minutes(12, declared=20) == 20
+
+
+def test_jp_minimum_and_supported_minutes() -> None:
+    # 10% tolerance: 1 JP needs 41 of 45 minutes, 4 JP 162 of 180.
+    assert [parse_mod.jp_minimum_minutes(jp) for jp in (1, 2, 3, 4, 5)] == [41, 81, 122, 162, 203]
+    assert [parse_mod.jp_supported(minutes) for minutes in (0, 40, 41, 80, 81, 162, 179)] == [0, 0, 1, 1, 2, 4, 4]
+
+
+def test_lesson_minutes_declared_or_estimated_from_words_and_exercise(tmp_path: Path) -> None:
+    folder = make_module(
+        tmp_path,
+        {
+            "01-pengantar.md": "---\nminutes: 4\n---\n# Pengantar\n\n" + WORDS,
+            "02-kasus.md": "---\nexercise_minutes: 35\n---\n# Kasus\n\n" + WORDS,
+            "03-bacaan.md": "# Bacaan\n\n" + WORDS + WORDS,
+        },
+    )
+    module = parse_ok(folder)
+    assert [(lesson.minutes, lesson.words) for lesson in module.lessons] == [(4, 360), (37, 360), (4, 720)]
+    assert module.expected_minutes == 45 and module.warnings == []
+
+
+def test_minutes_and_exercise_minutes_together_is_an_error(tmp_path: Path) -> None:
+    lesson = "---\nminutes: 45\nexercise_minutes: 5\n---\n# Pengantar\n"
+    assert_only(make_module(tmp_path, {"01-pengantar.md": lesson}), "01-pengantar.md", 3, "hapus salah satunya")
+
+
+def test_old_duration_minutes_key_says_it_was_renamed(tmp_path: Path) -> None:
+    lesson = "---\nduration_minutes: 45\n---\n# Pengantar\n"
+    error = assert_only(make_module(tmp_path, {"01-pengantar.md": lesson}), "01-pengantar.md", 2, "'minutes'")
+    assert "diganti namanya" in error.message and "jp" in error.message
+
+
+def test_jp_beyond_the_minutes_is_an_error_on_the_jp_line(tmp_path: Path) -> None:
+    module_md = "---\ntitle: Literasi\nsummary: Ringkas\ncategory: Literasi\njp: 2\n---\nPengantar.\n"
+    quiz_md = "## Soal satu\n- [x] a\n- [ ] b\n\n## Soal dua\n= dua\n"
+    folder = make_module(tmp_path, {"module.md": module_md, "quiz.md": quiz_md})
+    error = assert_only(folder, "module.md", 5, "jp: 2", "90 menit", "±47 menit", "pelajaran 45 menit, kuis 2 menit")
+    assert "turunkan jp menjadi 1" in error.message and "81 menit" in error.message and "10%" in error.message
+
+
+def test_jp_within_the_tolerance_passes_and_below_one_jp_says_so(tmp_path: Path) -> None:
+    enough = "---\nexercise_minutes: 40\n---\n# Pengantar\n"  # 1 + 40 = 41 minutes: 1 JP less 10%
+    assert parse_ok(make_module(tmp_path / "a", {"01-pengantar.md": enough})).expected_minutes == 41
+    short = "---\nexercise_minutes: 39\n---\n# Pengantar\n"
+    error = assert_only(make_module(tmp_path / "b", {"01-pengantar.md": short}), "module.md", 4, "±40 menit")
+    assert "belum cukup untuk 1 JP" in error.message and "tanpa kuis" in error.message
+
+
+def test_no_jp_check_while_a_lesson_has_errors(tmp_path: Path) -> None:
+    """A broken lesson's minutes are unknown: only its own error is reported."""
+    assert_only(make_module(tmp_path, {"01-pengantar.md": "Tanpa judul.\n"}), "01-pengantar.md", 1, "judul")
+
+
+def test_quiz_minutes_and_pick(tmp_path: Path) -> None:
+    questions = "".join(f"## Soal {n}\n= {n}\n\n" for n in range(1, 5))
+    quiz = parse_ok(make_module(tmp_path / "a", {"quiz.md": "---\npick: 2\n---\n" + questions})).quiz
+    assert quiz is not None and (quiz.pick, quiz.drawn, quiz.minutes) == (2, 2, 2)
+    quiz = parse_ok(make_module(tmp_path / "b", {"quiz.md": "---\nminutes: 6\n---\n" + questions})).quiz
+    assert quiz is not None and (quiz.pick, quiz.drawn, quiz.minutes) == (None, 4, 6)
+
+
+@pytest.mark.parametrize(("front", "fragment"), [("pick: 0", "paling kecil 1"), ("pick: 5", "paling banyak 4")])
+def test_pick_must_fit_the_bank(tmp_path: Path, front: str, fragment: str) -> None:
+    quiz_md = f"---\ntitle: Kuis\n{front}\n---\n" + "".join(f"## Soal {n}\n= {n}\n\n" for n in range(1, 5))
+    assert_only(make_module(tmp_path, {"quiz.md": quiz_md}), "quiz.md", 3, fragment)
+
+
+def warnings_of(folder: Path) -> list[parse_mod.CheckWarning]:
+    module = parse_ok(folder)
+    for warning in module.warnings:
+        assert_indonesian(warning.message)
+    return module.warnings
+
+
+def single(prompt: str, right: str, *wrong: str) -> str:
+    return f"## {prompt}\n- [x] {right}\n" + "".join(f"- [ ] {option}\n" for option in wrong) + "\n"
+
+
+def test_warning_when_the_right_option_is_the_longest_in_most_single_choice_questions(tmp_path: Path) -> None:
+    quiz_md = "---\npick: 3\n---\n" + "".join(
+        [
+            single("Soal satu", "jawaban yang paling panjang", "pendek", "singkat"),  # line 4
+            single("Soal dua", "ya", "tidak sama sekali"),  # line 9: the right one is shorter
+            single("Soal tiga", "jawaban yang **panjang**", "pendek", "jawaban panjang"),  # line 13
+            single("Soal empat", "benar", "salah"),  # line 18: a tie is not "longest"
+            single("Soal lima", "jawaban panjang sekali", "pendek"),  # line 22
+            "## Soal enam (pilih semua yang benar)\n- [x] satu yang panjang\n- [x] dua yang panjang\n- [ ] x\n\n",
+        ]
+    )
+    (warning,) = warnings_of(make_module(tmp_path, {"quiz.md": quiz_md}))
+    assert (warning.path, warning.line) == (f"{DISPLAY}/quiz.md", 4)
+    assert "3 dari 5 soal pilihan tunggal" in warning.message and "baris 4, 13, 22" in warning.message
+    assert str(warning).startswith(f"{DISPLAY}/quiz.md:4: peringatan: ")
+
+
+def test_no_longest_option_warning_for_half_or_for_few_questions(tmp_path: Path) -> None:
+    half = "---\npick: 2\n---\n" + "".join(
+        [
+            single("Soal satu", "jawaban yang paling panjang", "pendek"),
+            single("Soal dua", "jawaban yang paling panjang", "pendek"),
+            single("Soal tiga", "ya", "tidak sama sekali"),
+            single("Soal empat", "ya", "tidak sama sekali"),
+        ]
+    )
+    assert warnings_of(make_module(tmp_path / "a", {"quiz.md": half})) == []
+    few = "---\npick: 1\n---\n" + "".join(
+        single(f"Soal {n}", "jawaban yang paling panjang", "pendek") for n in ("satu", "dua", "tiga")
+    )
+    assert warnings_of(make_module(tmp_path / "b", {"quiz.md": few})) == []
+
+
+def test_warning_when_the_bank_is_smaller_than_twice_the_draw(tmp_path: Path) -> None:
+    questions = "".join(f"## Soal {n}\n= {n}\n\n" for n in range(1, 6))
+    (all_drawn,) = warnings_of(make_module(tmp_path / "a", {"quiz.md": questions}))
+    assert all_drawn.line == 1 and "semua 5 soal" in all_drawn.message and "pick: 2" in all_drawn.message
+    (picked,) = warnings_of(make_module(tmp_path / "b", {"quiz.md": "---\ntitle: Kuis\npick: 3\n---\n" + questions}))
+    assert picked.line == 3 and "kurang dari dua kali pick: 3 (6)" in picked.message
+    assert "tambahkan paling sedikit 1 soal" in picked.message and "turunkan pick menjadi 2" in picked.message
+    assert warnings_of(make_module(tmp_path / "c", {"quiz.md": "---\npick: 2\n---\n" + questions})) == []
+
+
+def test_warning_when_declared_minutes_far_exceed_the_text(tmp_path: Path) -> None:
+    lesson = "---\ntitle: Pengantar\nminutes: 45\n---\n" + WORDS  # 2 minutes of reading
+    (warning,) = warnings_of(make_module(tmp_path / "a", {"01-pengantar.md": lesson}))
+    assert (warning.path, warning.line) == (f"{DISPLAY}/01-pengantar.md", 3)
+    assert "minutes: 45" in warning.message and "±2 menit untuk 360 kata" in warning.message
+    assert "exercise_minutes" in warning.message
+    quiz_md = "---\nminutes: 9\npick: 2\n---\n" + "".join(f"## Soal {n}\n= {n}\n\n" for n in range(1, 5))
+    (warning,) = warnings_of(make_module(tmp_path / "b", {"quiz.md": quiz_md}))
+    assert (warning.path, warning.line) == (f"{DISPLAY}/quiz.md", 2) and "±2 menit" in warning.message
+
+
+def test_warnings_are_collected_in_file_and_line_order(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    questions = "".join(f"## Soal {n}\n= {n}\n\n" for n in range(1, 3))
+    make_module(content, {"quiz.md": questions}, name="modul-b")
+    make_module(content, {"quiz.md": questions}, name="modul-a")
+    modules, errors = check_tree(content)
+    assert errors == []
+    assert [(w.path, w.line) for w in parse_mod.collect_warnings(modules)] == [
+        (f"{content}/modul-a/quiz.md", 1),
+        (f"{content}/modul-b/quiz.md", 1),
+    ]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from lms.content.models import Lesson, MediaBlob, Module, Question
-from lms.content.parse import check_tree
+from lms.content.models import Lesson, MediaBlob, Module, Question, Quiz
+from lms.content.parse import check_tree, collect_warnings, jp_minimum_minutes
 from lms.content.services import sync_modules
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
@@ -22,17 +22,19 @@ def write_module(
     extra: dict[str, bytes] | None = None,
     title: str = "Modul Uji",
 ) -> Path:
+    """A 1-JP module; its first lesson, unless it has front matter, declares 44 minutes of exercise to carry the JP."""
     folder = root / slug
     if folder.exists():
         for path in sorted(folder.rglob("*"), reverse=True):
             path.unlink() if path.is_file() else path.rmdir()
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "module.md").write_text(f"---\ntitle: {title}\nsummary: Ringkas.\njp: 3\n---\nPengantar.\n")
+    (folder / "module.md").write_text(f"---\ntitle: {title}\nsummary: Ringkas.\njp: 1\n---\nPengantar.\n")
     lessons = (
         lessons if lessons is not None else {"01-satu.md": "# Satu\n\nIsi satu.\n", "02-dua.md": "# Dua\n\nIsi dua.\n"}
     )
-    for name, body in lessons.items():
-        (folder / name).write_text(body)
+    for index, (name, body) in enumerate(sorted(lessons.items())):
+        carries_jp = index == 0 and not body.startswith("---")
+        (folder / name).write_text(("---\nexercise_minutes: 44\n---\n" if carries_jp else "") + body)
     if quiz is not None:
         (folder / "quiz.md").write_text(quiz)
     for name, data in (extra or {}).items():
@@ -41,7 +43,11 @@ def write_module(
     return folder
 
 
-QUIZ = "## Ibu kota Jawa Tengah?\n- [x] Semarang\n- [ ] Solo\n> Semarang.\n\n## Tulis angka dua\n= 2\n= dua\n"
+# One of the two questions per attempt: a bank twice what it draws, so no warning.
+QUIZ = (
+    "---\npick: 1\n---\n"
+    "## Ibu kota Jawa Tengah?\n- [x] Semarang\n- [ ] Solo\n> Semarang.\n\n## Tulis angka dua\n= 2\n= dua\n"
+)
 
 
 def sync(root: Path, archive_missing: bool = True):
@@ -151,6 +157,46 @@ def test_cli_check_ok_line(runner, tmp_path):
     assert result.output.strip() == "OK: 1 modules, 2 lessons, 2 questions"
 
 
+def test_sync_stores_each_lesson_and_quiz_expected_minutes_and_their_sum(db, tmp_path):
+    write_module(tmp_path, quiz=QUIZ)  # lesson 1: 1 minute of reading + 44 of exercise; quiz: pick 1
+    sync(tmp_path)
+    minutes = dict(db.session.execute(select(Lesson.slug, Lesson.duration_minutes)).all())
+    assert minutes == {"satu": 45, "dua": 1}
+    assert db.session.scalar(select(Quiz.duration_minutes)) == 1
+    assert db.session.scalar(select(Module.estimated_minutes)) == 47
+
+
+def test_cli_check_prints_warnings_and_still_exits_0(runner, tmp_path):
+    write_module(tmp_path, quiz="## Tulis angka dua\n= 2\n\n## Tulis angka tiga\n= 3\n")
+    result = runner.invoke(args=["content", "check", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith(f"{tmp_path}/modul-uji/quiz.md:1: peringatan: setiap percobaan memakai semua 2 soal")
+    assert lines[1:] == [
+        "OK: 1 modules, 2 lessons, 2 questions",
+        "1 peringatan: modul tetap dapat dimuat, tetapi sebaiknya diperbaiki.",
+    ]
+
+
+def test_cli_sync_reports_warnings_and_loads_the_module(db, runner, tmp_path):
+    write_module(tmp_path, quiz="## Tulis angka dua\n= 2\n\n## Tulis angka tiga\n= 3\n")
+    result = runner.invoke(args=["content", "sync", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert f"{tmp_path}/modul-uji/quiz.md:1: peringatan: " in result.output and "1 peringatan" in result.output
+    assert db.session.scalar(select(Module.slug)) == "modul-uji"
+    modules, _ = check_tree(tmp_path)
+    report = sync_modules(modules, archive_missing=False)
+    assert [(w.path, w.line) for w in report.warnings] == [(f"{tmp_path}/modul-uji/quiz.md", 1)]
+
+
+def test_cli_check_jp_without_the_minutes_fails_on_the_jp_line(runner, tmp_path):
+    folder = write_module(tmp_path)
+    (folder / "module.md").write_text("---\ntitle: X\nsummary: Y\njp: 2\n---\n")
+    result = runner.invoke(args=["content", "check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{tmp_path}/modul-uji/module.md:4: jp: 2 berarti 90 menit belajar" in result.output
+
+
 def test_cli_sync_with_an_error_changes_nothing(db, runner, tmp_path):
     write_module(tmp_path, "modul-a")
     bad = write_module(tmp_path, "modul-b")
@@ -170,15 +216,19 @@ def test_cli_sync_one_module_folder_does_not_archive_others(db, runner, tmp_path
     assert not any(m.is_archived for m in db.session.scalars(select(Module)))
 
 
-def test_shipped_content_passes_the_checker():
+def test_shipped_content_passes_the_checker_without_warnings_and_carries_its_jp():
     root = Path(__file__).resolve().parents[2] / "content"
     modules, errors = check_tree(root)
     assert [str(e) for e in errors] == []
+    assert [str(w) for w in collect_warnings(modules)] == []
     assert len(modules) >= 4
     for module in modules:
         assert len(module.lessons) >= 4, module.slug
         assert module.quiz is not None and len(module.quiz.questions) >= 8, module.slug
         assert {q.kind for q in module.quiz.questions} == {"single", "multiple", "short"}, module.slug
+        # JP rests on what a learner really reads, works and answers: jp × 45 within the tolerance.
+        assert module.expected_minutes >= jp_minimum_minutes(module.jp), module.slug
+        assert module.quiz.pick and len(module.quiz.questions) >= 2 * module.quiz.pick, module.slug
 
 
 @pytest.mark.parametrize("role,status", [("pelatih", 200), ("admin", 200), ("peserta", 403), ("hr", 403)])

@@ -29,7 +29,8 @@ QUESTIONS = {
 }
 
 
-def lesson_file(number: int, slug: str, title: str, body: str | None = None, minutes: int | None = 10) -> tuple:
+def lesson_file(number: int, slug: str, title: str, body: str | None = None, minutes: int | None = None) -> tuple:
+    """A lesson for write_module; minutes None declares its share of the module's jp × 45."""
     return (number, slug, title, body if body is not None else LESSON_BODY.format(title=title), minutes)
 
 
@@ -70,7 +71,11 @@ def write_module(
     quiz: str | None = None,
     with_quiz: bool = True,
 ) -> Path:
-    """Write (or rewrite) one module folder; lessons are (number, slug, title, body, minutes)."""
+    """Write (or rewrite) one module folder; lessons are (number, slug, title, body, minutes).
+
+    A lesson without minutes declares an even share of jp × 45, so the module carries its JP as the
+    checker requires.
+    """
     folder = root / slug
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.md"):
@@ -83,8 +88,9 @@ def write_module(
     if tags:
         front.append("tags: [" + ", ".join(tags) + "]")
     (folder / "module.md").write_text("---\n" + "\n".join(front) + "\n---\nPengantar modul " + title + ".\n")
+    share = -(-jp * 45 // max(1, len(lessons)))
     for number, lesson_slug, lesson_title, body, minutes in lessons:
-        meta = f"---\ntitle: {lesson_title}\n" + (f"duration_minutes: {minutes}\n" if minutes else "") + "---\n"
+        meta = f"---\ntitle: {lesson_title}\nminutes: {minutes or share}\n---\n"
         (folder / f"{number:02d}-{lesson_slug}.md").write_text(meta + body)
     if quiz is not None or with_quiz:
         (folder / "quiz.md").write_text(quiz if quiz is not None else quiz_text())

@@ -67,7 +67,7 @@ def test_whole_path_from_catalogue_to_riwayat(login_as, module, db, received):
 
     catalogue = text_of(b.get("/katalog"))
     assert "Dasar Digital untuk ASN" in catalogue and "3 JP" in catalogue and "Belum dimulai" in catalogue
-    assert "± 30 menit" in catalogue  # three lessons of 10 minutes
+    assert "Waktu belajar ± 2 jam 19 menit" in catalogue  # three lessons of 45 minutes (its 3 JP), a 4-question quiz
 
     page = text_of(b.get("/modul/dasar-digital"))
     assert "Selesaikan 3 pelajaran dan lulus kuis dengan nilai minimal 70." in page
