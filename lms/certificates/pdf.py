@@ -16,6 +16,7 @@ from lms.accounts.nip import format_nip
 from lms.certificates.numbering import verification_url
 from lms.certificates.terbilang import jp_phrase
 from lms.errors import ValidationError
+from lms.fonts import FONT_DIR
 
 # fpdf2 (with fontTools and Pillow) and segno are imported where a PDF is drawn or a font is read, not
 # here: this module is also imported for its dataclasses and text helpers, and a web worker that never
@@ -26,8 +27,7 @@ if TYPE_CHECKING:
     from fpdf import FPDF
 
 
-FONT_DIR = Path(__file__).with_name("fonts")
-# (family, style) → vendored file; see fonts/README.md for why these are Latin subsets.
+# (family, style) → vendored file in lms/fonts; see its README.md for why these are Latin subsets.
 FONT_FILES: dict[tuple[str, str], str] = {
     ("sans", ""): "DejaVuSans.ttf",
     ("sans", "B"): "DejaVuSans-Bold.ttf",
