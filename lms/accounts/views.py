@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import (
     Blueprint,
@@ -19,10 +19,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from lms.accounts import csv_import, queries, services
+from lms.accounts.code_sheet import CodeSlip, render_code_sheet
 from lms.accounts.forms import (
     ChangePasswordForm,
     ConfirmImportForm,
@@ -317,21 +319,52 @@ def confirm_import():
     return _shown_once(render_template("admin/import_done.html", issued=issued, form=PostForm()))
 
 
-@admin.route("/impor/kode-aktivasi.csv", methods=["POST"])
-@role_required(ADMIN)
-def download_codes():
-    """Formats the codes the admin's own page holds as CSV: nothing plain is kept on the server."""
+def _posted_codes() -> list[tuple[str, str, str, str]]:
+    """(nip, nama, kode, berlaku) as the import page holds them in hidden fields; 400 when the form is
+    not the page's (CSRF) or its columns do not line up. Nothing plain is kept on the server."""
     if not PostForm().validate_on_submit():
         abort(400)
     nips, names = request.form.getlist("nip"), request.form.getlist("nama")
     codes, until = request.form.getlist("kode"), request.form.getlist("berlaku")
     if not (len(nips) == len(names) == len(codes) == len(until)) or not nips:
         abort(400)
-    body = csv_import.codes_csv(zip(nips, names, codes, until, strict=True))
+    return list(zip(nips, names, codes, until, strict=True))
+
+
+@admin.route("/impor/kode-aktivasi.csv", methods=["POST"])
+@role_required(ADMIN)
+def download_codes():
+    """Formats the codes the admin's own page holds as CSV: nothing plain is kept on the server."""
+    body = csv_import.codes_csv(_posted_codes())
     return Response(
         body,
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="kode-aktivasi.csv"', "Cache-Control": "no-store"},
+    )
+
+
+@admin.route("/impor/kode-aktivasi.pdf", methods=["POST"])
+@role_required(ADMIN)
+def download_codes_pdf():
+    """The same codes as a PDF sheet of slips to print, cut and hand over; built from the page, never stored."""
+    try:
+        slips = [
+            CodeSlip(nip=nip, name=name, code=code, valid_until=date.fromisoformat(until))
+            for nip, name, code, until in _posted_codes()
+        ]
+    except ValueError:
+        abort(400)
+    body = render_code_sheet(
+        slips,
+        lms_name=current_app.config["LMS_NAME"],
+        organiser=current_app.config["LMS_ORGANISER"],
+        login_url=current_app.config["LMS_PUBLIC_URL"].rstrip("/") + url_for("auth.login"),
+        printed_on=to_user_timezone(datetime.now(UTC)).date(),  # today in Semarang (LMS_TIMEZONE)
+    )
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="kode-aktivasi.pdf"', "Cache-Control": "no-store"},
     )
 
 
