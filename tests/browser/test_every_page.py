@@ -319,6 +319,10 @@ def test_every_page_an_admin_reaches_fits_a_phone(live_server, new_page, world, 
     page.get_by_role("button", name="Impor 3 akun").click()
     page.wait_for_load_state()
     crawler.check("import-done")
+    # Each activation code is readable on the phone as it is: not in a column scrolled out of sight.
+    for code in page.eval_on_selector_all('input[name="kode"]', "fields => fields.map(f => f.value)"):
+        box = page.get_by_text(code, exact=True).bounding_box()
+        assert box and 0 <= box["x"] and box["x"] + box["width"] <= PHONE_WIDTH, f"code {code} is off screen: {box}"
     report(crawler, visited, least=15)
 
 
