@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from lms.accounts.models import ADMIN, HR, PELATIH, PESERTA
@@ -179,6 +180,7 @@ def world(app, tmp_path):
         _db.session.commit()
         valid = certificates[(learner.id, modules[WIDE].id)]
         return {
+            "valid_id": valid.id,
             PESERTA: learner.nip,
             PELATIH: trainer.nip,
             HR: hr.nip,
@@ -288,6 +290,13 @@ def test_every_page_hr_reaches_fits_a_phone(live_server, new_page, world):
         "/beranda", "/akun", "/hr", f"/hr/sertifikat?q={world[PESERTA]}", f"/hr/asn?q={world[PESERTA]}"
     )
     report(crawler, visited, least=18)
+
+    # Each reason box is found by its own label: revoking by label works (it filled the reissue box).
+    page.goto(f"{live_server}/hr/sertifikat/{world['valid_id']}")
+    page.get_by_label("Kategori alasan").select_option("lainnya")
+    page.get_by_label("Alasan pencabutan").fill("Diuji lewat labelnya.")
+    page.get_by_role("button", name="Cabut sertifikat").click()
+    expect(page.get_by_text("telah dicabut")).to_be_visible()
 
 
 def test_every_page_an_admin_reaches_fits_a_phone(live_server, new_page, world, tmp_path):
