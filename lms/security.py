@@ -7,7 +7,7 @@ from functools import wraps
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, g, request, session
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable)
@@ -42,9 +42,20 @@ def add_security_headers(app: Flask) -> None:
         if app.config.get("HSTS"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.endpoint != "static" and "Cache-Control" not in headers:
-            # Pages carry personal data: never store them in shared caches.
-            headers["Cache-Control"] = "private, no-cache"
+            # Pages carry personal data: never in a shared cache. A logged-in page is not kept even by
+            # the browser (no-store also keeps it out of the back/forward cache), so on a shared PC the
+            # Back button after "Keluar" cannot show it again.
+            headers["Cache-Control"] = "no-store" if is_logged_in() else "private, no-cache"
         return response
+
+
+def is_logged_in() -> bool:
+    """Whether a user is logged in for this request: the user Flask-Login loaded, else its key in the
+    session. Never reads the database, so it is safe while an error page is answered."""
+    user = g.get("_login_user")
+    if user is not None:
+        return bool(user.is_authenticated)
+    return session.get("_user_id") is not None
 
 
 def role_required(*roles: str) -> Callable[[F], F]:

@@ -8,12 +8,14 @@ import secrets
 
 import pytest
 from flask import abort
+from sqlalchemy import select
 
 import config as config_module
 from config import ProductionConfig, TestingConfig, config_for
 from lms import create_app
 from lms.accounts import services
 from lms.extensions import db as _db
+from lms.learning.models import Completion
 from tests.conftest import TEST_PASSWORD, Browser, RequestIsolatedClient, create_user, extract_csrf
 
 STRONG_KEY = secrets.token_urlsafe(48)
@@ -98,9 +100,63 @@ def test_hsts_in_production(production_app):
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
 
 
-def test_pages_carrying_personal_data_are_not_stored_in_shared_caches(login_as):
-    browser, _ = login_as("peserta")
-    assert browser.get("/akun").headers["Cache-Control"].startswith("private")
+def test_pages_carrying_personal_data_are_not_stored_in_shared_caches(client):
+    for path in ("/", "/login", "/kebijakan-privasi", "/tidak-ada"):
+        assert client.get(path).headers["Cache-Control"] == "private, no-cache", path
+
+
+@pytest.fixture
+def everything(app, db, tmp_path):
+    """A user holding every role, with a module she finished (so a certificate, an attempt and a lesson)."""
+    from lms.quizzes.models import QuizAttempt
+    from tests.certificates.factories import certificate_of, make_asn
+    from tests.learning.helpers import answers_for, make_module, mark_done, send_answers, start_quiz
+
+    user = make_asn(roles=("peserta", "pelatih", "hr", "admin"))
+    module = make_module(tmp_path / "content", "semua-halaman")
+    browser = Browser(app.test_client())
+    assert browser.login(user.nip).status_code == 302
+    for lesson in ("pengantar", "inti", "penutup"):
+        mark_done(browser, module.slug, lesson)
+    send_answers(browser, start_quiz(browser, module.slug), answers_for(module))
+    completion = db.session.scalar(select(Completion).where(Completion.user_id == user.id))
+    values = {
+        "user_id": user.id,
+        "opd_id": user.opd_id,
+        "certificate_id": certificate_of(completion).id,
+        "attempt_id": db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.user_id == user.id)),
+        "slug": module.slug,
+        "lesson_slug": "inti",
+        "year": completion.completed_at.year,
+        "code": certificate_of(completion).verification_code,
+    }
+    return browser, values
+
+
+def test_every_page_answered_to_a_logged_in_user_is_never_stored(app, everything):
+    """no-store: not in any cache, nor in the browser's back/forward cache, so Back after "Keluar" on a
+    shared PC shows nothing private. Every GET route, with real ids (and the error pages with unknown ones)."""
+    browser, values = everything
+    answered = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in ("static", "content.media"):
+            continue
+        known = {name: values[name] for name in rule.arguments}
+        unknown = {name: 987654 if isinstance(value, int) else "tidak-ada" for name, value in known.items()}
+        for arguments in (known, unknown) if known else (known,):
+            path = rule.build(arguments, append_unknown=False)[1]
+            response = browser.get(path)
+            assert response.headers.get("Cache-Control") in ("no-store", "private, no-store"), (path, response.status)
+            answered.append(response.status_code)
+    assert answered.count(200) >= 35, answered
+
+
+def test_static_files_keep_their_caching_for_a_logged_in_user(everything):
+    """The stylesheet is no private page: the browser keeps it and revalidates it (304)."""
+    browser, _ = everything
+    css = browser.get("/static/css/lentera.css")
+    assert "no-store" not in css.headers.get("Cache-Control", "")
+    assert browser.get("/static/css/lentera.css", headers={"If-None-Match": css.headers["ETag"]}).status_code == 304
 
 
 def inline_code(page: str) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts.models import ROLE_LABELS, ROLES
+from lms.forms import Form
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -18,7 +18,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     nip = StringField(
         _l("NIP"),
         validators=[DataRequired(_l("NIP wajib diisi."))],
@@ -33,7 +33,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Kata sandi saat ini"), render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(
         _l("Kata sandi baru"),
@@ -50,7 +50,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     nip = StringField(_l("NIP"), validators=[DataRequired(_l("NIP wajib diisi."))], render_kw={"inputmode": "numeric"})
     name = StringField(_l("Nama lengkap"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=200)])
     email = StringField(_l("Email (opsional)"), validators=[Optional(), Length(max=254)])
@@ -61,18 +61,18 @@ class UserForm(FlaskForm):
     roles = MultiCheckboxField(_l("Peran"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Berkas CSV"), validators=[FileRequired(_l("Pilih berkas CSV."))])
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     payload = HiddenField(validators=[DataRequired()])
 
 
-class OpdForm(FlaskForm):
+class OpdForm(Form):
     name = StringField(_l("Nama OPD"), validators=[DataRequired(_l("Nama OPD wajib diisi.")), Length(max=200)])
     is_active = BooleanField(_l("Aktif"), default=True)
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     """A form with nothing but its CSRF token, for buttons that change state."""

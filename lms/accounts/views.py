@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -23,6 +24,7 @@ from wtforms.fields.choices import SelectChoice
 
 from lms import dates
 from lms.accounts import csv_import, devices, queries, services, throttle
+from lms.accounts.code_sheet import CodeSlip, render_code_sheet
 from lms.accounts.forms import (
     ChangePasswordForm,
     ConfirmImportForm,
@@ -38,6 +40,7 @@ from lms.accounts.personal_data import export_personal_data
 from lms.errors import ValidationError
 from lms.extensions import client_ip, db
 from lms.security import is_safe_next, role_required
+from lms.urls import public_url
 
 auth = Blueprint("auth", __name__)
 admin = Blueprint("admin", __name__, url_prefix="/admin")
@@ -334,21 +337,52 @@ def confirm_import():
     return _shown_once(render_template("admin/import_done.html", issued=issued, form=PostForm()))
 
 
-@admin.route("/impor/kode-aktivasi.csv", methods=["POST"])
-@role_required(ADMIN)
-def download_codes():
-    """Formats the codes the admin's own page holds as CSV: nothing plain is kept on the server."""
+def _posted_codes() -> list[tuple[str, str, str, str]]:
+    """(nip, nama, kode, berlaku) as the import page holds them in hidden fields; 400 when the form is
+    not the page's (CSRF) or its columns do not line up. Nothing plain is kept on the server."""
     if not PostForm().validate_on_submit():
         abort(400)
     nips, names = request.form.getlist("nip"), request.form.getlist("nama")
     codes, until = request.form.getlist("kode"), request.form.getlist("berlaku")
     if not (len(nips) == len(names) == len(codes) == len(until)) or not nips:
         abort(400)
-    body = csv_import.codes_csv(zip(nips, names, codes, until, strict=True))
+    return list(zip(nips, names, codes, until, strict=True))
+
+
+@admin.route("/impor/kode-aktivasi.csv", methods=["POST"])
+@role_required(ADMIN)
+def download_codes():
+    """Formats the codes the admin's own page holds as CSV: nothing plain is kept on the server."""
+    body = csv_import.codes_csv(_posted_codes())
     return Response(
         body,
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="kode-aktivasi.csv"', "Cache-Control": "no-store"},
+    )
+
+
+@admin.route("/impor/kode-aktivasi.pdf", methods=["POST"])
+@role_required(ADMIN)
+def download_codes_pdf():
+    """The same codes as a PDF sheet of slips to print, cut and hand over; built from the page, never stored."""
+    try:
+        slips = [
+            CodeSlip(nip=nip, name=name, code=code, valid_until=date.fromisoformat(until))
+            for nip, name, code, until in _posted_codes()
+        ]
+    except ValueError:
+        abort(400)
+    body = render_code_sheet(
+        slips,
+        lms_name=current_app.config["LMS_NAME"],
+        organiser=current_app.config["LMS_ORGANISER"],
+        login_url=public_url() + url_for("auth.login"),
+        printed_on=dates.today(),
+    )
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="kode-aktivasi.pdf"', "Cache-Control": "no-store"},
     )
 
 

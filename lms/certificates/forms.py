@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from lms.certificates.models import REISSUED, REVOKE_CATEGORIES
+from lms.forms import Form
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     category = SelectField(
         _l("Kategori alasan (tampil di halaman verifikasi)"),
         choices=[SelectChoice("", _l("— pilih —"))]
@@ -25,10 +25,11 @@ class RevokeForm(FlaskForm):
             Length(max=2000, message=_l("Maksimal 2000 karakter.")),
         ],
         render_kw={"rows": 3},
+        id="revoke-reason",  # the reissue form on the same page has a reason too
     )
 
 
-class ReissueForm(FlaskForm):
+class ReissueForm(Form):
     reason = TextAreaField(
         _l("Alasan penerbitan ulang (misalnya: nama diperbaiki)"),
         validators=[
@@ -36,8 +37,9 @@ class ReissueForm(FlaskForm):
             Length(max=2000, message=_l("Maksimal 2000 karakter.")),
         ],
         render_kw={"rows": 2},
+        id="reissue-reason",
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A bare POST with its CSRF token (e.g. 'Terbitkan sertifikat yang tertunda')."""

@@ -18,6 +18,7 @@ from lms.certificates.terbilang import jp_phrase
 from lms.dates import CONFIG_KEY as TIMEZONE_KEY
 from lms.dates import DEFAULT_TIMEZONE
 from lms.errors import ValidationError
+from lms.fonts import FONT_DIR
 
 # fpdf2 (with fontTools and Pillow) and segno are imported where a PDF is drawn or a font is read, not
 # here: this module is also imported for its dataclasses and text helpers, and a web worker that never
@@ -28,8 +29,7 @@ if TYPE_CHECKING:
     from fpdf import FPDF
 
 
-FONT_DIR = Path(__file__).with_name("fonts")
-# (family, style) → vendored file; see fonts/README.md for why these are Latin subsets.
+# (family, style) → vendored file in lms/fonts; see its README.md for why these are Latin subsets.
 FONT_FILES: dict[tuple[str, str], str] = {
     ("sans", ""): "DejaVuSans.ttf",
     ("sans", "B"): "DejaVuSans-Bold.ttf",
@@ -112,7 +112,7 @@ class CertificateSettings:
         cls, config: Mapping[str, Any], instance_path: str | Path, *, public_url: str | None = None
     ) -> CertificateSettings:
         """Settings from a Flask config; LMS_CERT_LOGO is relative to the instance folder, absent = no logo.
-        `public_url` overrides LMS_PUBLIC_URL (the app passes `services.public_url()`)."""
+        `public_url` overrides LMS_PUBLIC_URL (the app passes `lms.urls.public_url()`)."""
         logo = config.get("LMS_CERT_LOGO")
         logo_path = None
         if logo:

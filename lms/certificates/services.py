@@ -12,11 +12,10 @@ import hashlib
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 
-from flask import current_app, flash, has_request_context, request
+from flask import current_app, flash, has_request_context
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from config import DEVELOPMENT_PUBLIC_URL
 from lms import dates
 from lms.accounts.models import HR, Opd, User
 from lms.accounts.personal_data import register_personal_data
@@ -41,23 +40,9 @@ from lms.errors import Conflict, ValidationError
 from lms.extensions import db
 from lms.learning.models import Completion
 from lms.learning.signals import module_completed
+from lms.urls import public_url
 
 SNAPSHOT_FIELDS = frozenset(field.name for field in dataclass_fields(CertificateSnapshot))
-
-
-def public_url() -> str:
-    """The address verification URLs (QR codes, HR's links and exports) start with: LMS_PUBLIC_URL.
-
-    Unset, which only development allows (production refuses to start), it is the address this request
-    came to, so `PORT=8000 make run` or `flask run --port 8000` issue QR codes that lead to the server that
-    is running; outside a request (a command line), `flask run`'s default address.
-    """
-    configured = current_app.config.get("LMS_PUBLIC_URL")
-    if configured:
-        return configured.strip().rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return DEVELOPMENT_PUBLIC_URL
 
 
 def certificate_settings() -> CertificateSettings:

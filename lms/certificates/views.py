@@ -41,6 +41,7 @@ from lms.i18n import long_date
 from lms.learning import queries as learning_queries
 from lms.learning.links import CompletionItem
 from lms.security import role_required
+from lms.urls import public_url
 
 certificates = Blueprint("certificates", __name__)
 
@@ -301,8 +302,8 @@ def search():
     today = dates.today()
     if request.args.get("format") in ("csv", "xlsx"):
         stmt = queries.search_certificates(scope, filters, today=today)
-        public_url = services.public_url()
-        rows = [_certificate_row(c, today, public_url) for c in db.session.scalars(stmt)]
+        address = public_url()
+        rows = [_certificate_row(c, today, address) for c in db.session.scalars(stmt)]
         return _table_export(f"sertifikat-{today.isoformat()}", CERTIFICATE_COLUMNS, rows)
     pagination = queries.page_of_certificates(scope, filters, _page())
     return render_template(
@@ -353,7 +354,7 @@ def _detail_page(certificate: Certificate, revoke_form: RevokeForm, reissue_form
         revoke_form=revoke_form,
         reissue_form=reissue_form,
         replaces=replaces,
-        url=verification_url(services.public_url(), certificate.verification_code),
+        url=verification_url(public_url(), certificate.verification_code),
         format_nip=format_nip,
     )
     return html, status

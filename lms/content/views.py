@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext as _
+from markupsafe import Markup
 
 from lms.accounts.models import ADMIN, PELATIH
 from lms.content import queries
+from lms.content.display import scrollable_tables
 from lms.content.media import MEDIA_CSP, OPAQUE_CONTENT_TYPE, download_name, served_type
 from lms.security import role_required
 
 content = Blueprint("content", __name__)
 
 ONE_YEAR = 31536000
+
+
+@content.app_template_filter("content_html")
+def content_html(value: str | None) -> Markup:
+    """A lesson's, quiz's or module's stored HTML (sanitised when synced) ready for the page: its tables
+    scroll in their own box. The one way templates insert content HTML."""
+    return Markup(
+        scrollable_tables(
+            value or "",
+            label=_("Tabel (geser ke samping untuk melihat semua kolom)"),
+            hint=_("↔ Geser tabel ke samping bila ada kolom yang terpotong."),
+        )
+    )
 
 
 @content.route("/pelatih/modul")

@@ -34,6 +34,7 @@ ADMIN_ROUTES = [
     ("POST", "/admin/impor"),
     ("POST", "/admin/impor/konfirmasi"),
     ("POST", "/admin/impor/kode-aktivasi.csv"),
+    ("POST", "/admin/impor/kode-aktivasi.pdf"),
     ("GET", "/admin/opd"),
     ("POST", "/admin/opd"),
     ("GET", "/admin/opd/{opd}"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -349,6 +350,75 @@ def test_confirm_with_a_tampered_payload_writes_nothing(db, admin):
     assert counts(db) == before
     empty = browser.post_form("/admin/impor", {"payload": ""}, action="/admin/impor/konfirmasi")
     assert empty.status_code == 400
+
+
+def page_codes(page: str) -> dict[str, list[str]]:
+    """The hidden fields the import page sends back for the CSV and the PDF."""
+    return {name: re.findall(rf'name="{name}" value="([^"]*)"', page) for name in ("nip", "nama", "kode", "berlaku")}
+
+
+def test_codes_pdf_is_a_sheet_of_slips_made_from_what_the_page_holds(app, db, admin):
+    from pypdf import PdfReader
+
+    from lms.accounts.nip import format_nip
+
+    browser, _ = admin
+    done = confirm(browser, upload(browser, csv_bytes(*GOOD_ROWS)))
+    form = page_codes(text(done))
+    assert len(form["kode"]) == 3
+    before = counts(db)
+    download = browser.post_form("/admin/pengguna", form, action="/admin/impor/kode-aktivasi.pdf")
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    assert download.headers["Content-Disposition"] == 'attachment; filename="kode-aktivasi.pdf"'
+    assert download.headers["Cache-Control"] == "no-store"
+    assert counts(db) == before  # formatted from the post: nothing read or kept on the server
+    pdf = PdfReader(io.BytesIO(download.data))
+    assert len(pdf.pages) == 1
+    sheet = " ".join(pdf.pages[0].extract_text().split())
+    for nip, name, code in zip(form["nip"], form["nama"], form["kode"], strict=True):
+        assert name in sheet and f"NIP {format_nip(nip)}" in sheet and code in sheet
+    assert "Berlaku sampai" in sheet and app.config["LMS_PUBLIC_URL"].rstrip("/") + "/login" in sheet
+
+
+def test_codes_pdf_puts_ten_slips_on_a_page():
+    from pypdf import PdfReader
+
+    from lms.accounts.code_sheet import CodeSlip, render_code_sheet
+
+    slips = [CodeSlip(make_nip(), f"Peserta {n}", f"AAAA-BBBB-{n:04d}", date(2026, 12, 18)) for n in range(23)]
+    data = render_code_sheet(
+        slips,
+        lms_name="Lentera",
+        organiser="BKPP",
+        login_url="https://lentera.test/login",
+        printed_on=date(2026, 12, 4),
+    )
+    pages = PdfReader(io.BytesIO(data)).pages
+    assert len(pages) == 3
+    assert "halaman 3 dari 3" in pages[2].extract_text() and "AAAA-BBBB-0022" in pages[2].extract_text()
+    assert "18 Desember 2026" in pages[0].extract_text()
+    again = render_code_sheet(
+        slips,
+        lms_name="Lentera",
+        organiser="BKPP",
+        login_url="https://lentera.test/login",
+        printed_on=date(2026, 12, 4),
+    )
+    assert again == data
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"nip": ["198501012010012001", "2"], "nama": ["a"], "kode": ["k"], "berlaku": ["2026-12-12"]},
+        {"nip": ["198501012010012001"], "nama": ["a"], "kode": ["k"], "berlaku": ["besok"]},
+        {"nip": [], "nama": [], "kode": [], "berlaku": []},
+    ],
+    ids=["mismatched", "bad-date", "empty"],
+)
+def test_codes_pdf_refuses_a_form_that_is_not_the_page(admin, form):
+    browser, _ = admin
+    assert browser.post_form("/admin/pengguna", form, action="/admin/impor/kode-aktivasi.pdf").status_code == 400
 
 
 def test_codes_csv_neutralises_spreadsheet_formulas(admin):

@@ -78,3 +78,8 @@ def test_admin_desk_and_csv_import(live_server, new_page, admin_nip, tmp_path, v
     # The NIP column holds each NIP as Excel text (="…", so Excel keeps all 18 digits).
     nips = [row[0] for row in csv.reader(lines[1:])]
     assert sorted(nips) == sorted(f'="{nip}"' for nip in good)
+    # The same codes as a sheet of slips to print (the button posts the same form elsewhere).
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Unduh lembar kode untuk dicetak (PDF)").click()
+    assert download.value.suggested_filename == "kode-aktivasi.pdf"
+    assert download.value.path().read_bytes().startswith(b"%PDF-")

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from lms.content.models import Option, Question
 from lms.extensions import db as _db
-from tests.browser.conftest import visit
-from tests.conftest import TEST_PASSWORD, create_user
+from tests.browser.conftest import log_in, log_out, visit
+from tests.conftest import create_user
 from tests.learning.helpers import make_module
 
 pytestmark = pytest.mark.browser
@@ -36,19 +36,6 @@ def course(app, tmp_path):
         learner = create_user(name="Sri Rahayu Wulandari")
         trainer = create_user(roles=("pelatih",), name="Bambang Widyaiswara")
         return {"answers": answers, "learner": learner.nip, "trainer": trainer.nip}
-
-
-def log_in(page, base: str, nip: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("NIP").fill(nip)
-    page.get_by_label("Kata sandi atau kode aktivasi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(f"{base}/beranda")
-
-
-def log_out(page) -> None:
-    page.get_by_role("button", name="Keluar").click()
-    page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])

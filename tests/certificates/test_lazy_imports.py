@@ -1,4 +1,5 @@
-"""A web worker does not load the PDF, QR and crypto libraries until a certificate is rendered or signed.
+"""A web worker does not load the PDF, QR and crypto libraries until a certificate (or an activation-code
+sheet) is rendered or signed.
 
 Each worker holds what it imports for its whole life: fpdf2 (with fontTools and Pillow), segno and
 cryptography/pyHanko cost tens of megabytes per worker that serves only lesson pages. The check runs
@@ -30,6 +31,7 @@ from lms import create_app
 app = create_app()
 assert app.config["LMS_CERT_SIGNING_P12"] is None
 assert "lms.certificates.pdf" in sys.modules and "lms.certificates.signing" in sys.modules
+assert "lms.accounts.code_sheet" in sys.modules  # the activation-code sheet: imported, fpdf2 not yet
 at_start = loaded()
 
 from lms.certificates.pdf import render_certificate_pdf

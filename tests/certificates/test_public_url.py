@@ -83,7 +83,7 @@ def test_development_has_no_fixed_public_url_by_default(tmp_path):
     script = (
         "import json\n"
         "from lms import create_app\n"
-        "from lms.certificates.services import public_url\n"
+        "from lms.urls import public_url\n"
         "app = create_app()\n"
         "with app.test_request_context('/', base_url='http://127.0.0.1:8000'):\n"
         "    served = public_url()\n"

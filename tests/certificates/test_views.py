@@ -333,6 +333,24 @@ def test_hr_revokes_with_a_reason_and_verification_says_so(db, login_as, client)
     assert "TIDAK BERLAKU" in page and "Data peserta salah" in page
 
 
+def test_the_revoke_and_reissue_forms_each_label_their_own_field(db, login_as):
+    """Two forms on one page: no id twice, and each reason's label points at its own textarea."""
+    certificate = issued()
+    browser, _hr = login_as("hr")
+    page = text(browser.get(f"/hr/sertifikat/{certificate.id}"))
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    labels = dict(re.findall(r'<label for="([^"]+)">([^<]+)</label>', page))
+    fields = {
+        form.group(1).rsplit("/", 1)[1]: re.search(r'<textarea[^>]*\sid="([^"]+)"[^>]*\sname="reason"', form.group(2))
+        for form in re.finditer(r'<form method="post" action="([^"]+)"(.*?)</form>', page, re.DOTALL)
+        if 'name="reason"' in form.group(2)
+    }
+    fields = {action: match.group(1) for action, match in fields.items()}
+    assert labels[fields["cabut"]].startswith("Alasan pencabutan")
+    assert labels[fields["terbitkan-ulang"]].startswith("Alasan penerbitan ulang")
+
+
 def test_hr_reissues_after_a_correction(db, login_as, client):
     user = make_asn(name="Sitti Nurhaliza")
     certificate = issued(user)
