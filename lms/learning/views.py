@@ -12,6 +12,7 @@ from lms.content.models import Module
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning import queries, services
+from lms.learning.jp import EXCLUSION_LABELS
 from lms.learning.links import completion_links
 from lms.learning.requirements import completion_rule, next_step_url, requirement_statuses
 from lms.security import role_required
@@ -31,6 +32,12 @@ LEVEL_LABELS = {"dasar": _l("Dasar"), "menengah": _l("Menengah"), "lanjut": _l("
 @learning.app_template_global()
 def level_label(level: str | None) -> str:
     return str(LEVEL_LABELS.get(level or "", level or ""))
+
+
+@learning.app_template_global()
+def jp_exclusion_label(exclusion: str | None) -> str:
+    """Why a completion earns no JP, in words ("Tidak dihitung: …"); "" when it counts."""
+    return _(EXCLUSION_LABELS[exclusion]) if exclusion in EXCLUSION_LABELS else ""
 
 
 @learning.app_template_filter("minutes")
@@ -59,8 +66,7 @@ def home():
     user_id = current_user.id
     enrolments = queries.enrolments_with_modules(user_id)
     completions = queries.completions_with_modules(user_id)
-    completed_ids = {c.module_id for c in completions}
-    in_progress = [e for e in enrolments if e.module_id not in completed_ids]
+    in_progress = queries.in_progress(enrolments, completions)
     progress = queries.progress_by_module(user_id, [e.module_id for e in in_progress])
     resume = None
     if in_progress:
