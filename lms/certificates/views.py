@@ -217,6 +217,8 @@ def completion_links(completions) -> dict[int, list[CompletionItem]]:
     """Beside each completion: "Unduh sertifikat (PDF)" while its certificate is in force; once revoked,
     the status with its date and category and no download; none issued yet, that in words. One query."""
     in_force = queries.current_certificates([c.id for c in completions])
+    today = dates.today()
+    latest = learning_queries.latest_completions(list(completions))
     items: dict[int, list[CompletionItem]] = {}
     for completion in completions:
         certificate = in_force.get(completion.id)
@@ -241,8 +243,21 @@ def completion_links(completions) -> dict[int, list[CompletionItem]]:
         else:
             item = CompletionItem(
                 label=_("Unduh sertifikat (PDF)"),
-                url=url_for("certificates.module_certificate", slug=completion.module.slug),
+                # The latest completion's link always gives the certificate in force; an earlier
+                # cycle's (recertification history) its own certificate.
+                url=url_for("certificates.module_certificate", slug=completion.module.slug)
+                if latest[completion.module_id] is completion
+                else url_for("certificates.download", certificate_id=certificate.id),
             )
+            if certificate.is_expired(today):
+                items[completion.id] = [
+                    CompletionItem(
+                        label=_("Sertifikat kedaluwarsa pada %(date)s.", date=long_date(certificate.valid_until)),
+                        status=_("Kedaluwarsa"),
+                    ),
+                    item,
+                ]
+                continue
         items[completion.id] = [item]
     return items
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import dates
 from lms.accounts.personal_data import register_personal_data
 from lms.content.models import Lesson, Module
 from lms.database import mark_request_writes, utcnow
+from lms.errors import Conflict
 from lms.extensions import db
 from lms.learning import queries
 from lms.learning.jp import JpEntry, jp_exclusions
@@ -87,6 +88,43 @@ def open_lesson(
     mark_request_writes()
     touch_enrolment(user_id, module, lesson)
     return True
+
+
+def start_new_cycle(user_id: int, module: Module) -> None:
+    """Begin the module again after her latest completion expired (its certificate_valid_months have
+    passed) or was voided: recertification.
+
+    The new cycle starts from scratch: her lessons of the module are no longer marked done and quiz
+    attempts from before no longer count (the quiz domain reads `Enrolment.cycle_started_at`), so a new
+    completion needs the lessons and the quiz again. Completions and certificates of earlier cycles
+    stay as history; the new completion gets a certificate of its own and counts JP in its own year
+    (by the rule of lms.learning.jp). Raises Conflict when there is nothing to renew: never completed,
+    still valid, or already begun again.
+    """
+    latest = queries.completion_of(user_id, module.id)
+    if latest is None or not queries.is_renewable(latest):
+        raise Conflict("Modul ini belum dapat diikuti lagi: penyelesaian Anda masih berlaku.")
+    enrolment = queries.enrolment_of(user_id, module.id)
+    if queries.is_in_new_cycle(enrolment, latest):
+        raise Conflict("Anda sudah mulai mengikuti modul ini lagi.")
+    now = utcnow()
+    touch_enrolment(user_id, module, now=now)
+    db.session.flush()
+    db.session.execute(
+        update(Enrolment)
+        .where(Enrolment.user_id == user_id, Enrolment.module_id == module.id)
+        .values(cycle_started_at=now, last_lesson_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        delete(LessonProgress)
+        .where(
+            LessonProgress.user_id == user_id,
+            LessonProgress.lesson_id.in_(select(Lesson.id).where(Lesson.module_id == module.id)),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()
 
 
 def complete_lesson(user_id: int, module: Module, lesson: Lesson) -> Completion | None:

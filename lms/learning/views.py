@@ -121,7 +121,10 @@ def catalogue():
 
 
 def _module_page(page: queries.ModulePage, user_id: int | None, *, preview: bool):
-    module, lessons, enrolment, completion = page.module, page.lessons, page.enrolment, page.completion
+    module, lessons, enrolment, latest = page.module, page.lessons, page.enrolment, page.completion
+    # Taking it again (recertification): her latest completion is history, this cycle has none yet.
+    previous = latest if queries.is_in_new_cycle(enrolment, latest) else None
+    completion = None if previous else latest
     progress = queries.progress_of(lessons)
     statuses = requirement_statuses(user_id, module)
     resume = queries.next_lesson(lessons, enrolment.last_lesson_id if enrolment else None)
@@ -134,7 +137,9 @@ def _module_page(page: queries.ModulePage, user_id: int | None, *, preview: bool
         rule=completion_rule(len(lessons), statuses),
         enrolment=enrolment,
         completion=completion,
-        links=completion_links([completion]) if completion else {},
+        previous=previous,
+        renewable=not preview and completion is not None and queries.is_renewable(completion),
+        links=completion_links([latest]) if latest else {},
         resume=resume,
         next_step=None if preview else next_step_url(statuses),
         can_finish=not preview
@@ -153,6 +158,17 @@ def module(slug: str):
     if not page.is_open_to_her:
         raise NotFound("Modul tidak ditemukan.")
     return _module_page(page, current_user.id, preview=False)
+
+
+@learning.route("/modul/<slug>/ikuti-lagi", methods=["POST"])
+@login_required
+def start_again(slug: str):
+    """Take the module again once her certificate expired (or her completion was voided): a new cycle."""
+    module = queries.module_for_learner(slug, current_user.id)
+    services.start_new_cycle(current_user.id, module)
+    db.session.commit()
+    flash(_("Anda mulai mengikuti modul ini lagi. Selesaikan pelajaran dan kuisnya untuk sertifikat baru."), "success")
+    return redirect(url_for("learning.module", slug=slug))
 
 
 @learning.route("/modul/<slug>/pelajaran/<lesson_slug>")
