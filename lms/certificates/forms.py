@@ -25,6 +25,8 @@ class RevokeForm(FlaskForm):
             Length(max=2000, message=_l("Maksimal 2000 karakter.")),
         ],
         render_kw={"rows": 3},
+        # Both forms of the certificate page have a `reason`: distinct ids, so each label names its own.
+        id="revoke-reason",
     )
 
 
@@ -36,6 +38,7 @@ class ReissueForm(FlaskForm):
             Length(max=2000, message=_l("Maksimal 2000 karakter.")),
         ],
         render_kw={"rows": 2},
+        id="reissue-reason",
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from lms import dates
 from lms.accounts.models import HR, Opd, User, UserRole
@@ -24,6 +24,7 @@ from lms.learning import queries as learning_queries
 from lms.learning.models import Completion
 
 PAGE_SIZE = 50
+_LATER = aliased(Completion)
 STATUS_FILTERS = {"berlaku": N_("Berlaku"), "kedaluwarsa": N_("Kedaluwarsa"), "dicabut": N_("Dicabut")}
 
 
@@ -62,12 +63,22 @@ def current_certificates(completion_ids: list[int]) -> dict[int, Certificate]:
 def learner_certificate(user_id: int, module_slug: str) -> Certificate | None:
     """Her certificate for the module's latest completion (the latest of any reissues), revoked or not;
     None if none."""
+    latest_cycle = (
+        select(func.max(_LATER.cycle))
+        .where(_LATER.user_id == user_id, _LATER.module_id == Completion.module_id)
+        .scalar_subquery()
+    )
     return db.session.scalar(
         select(Certificate)
         .join(Completion, Certificate.completion_id == Completion.id)
         .join(Module, Completion.module_id == Module.id)
-        .where(Completion.user_id == user_id, Module.slug == module_slug, Certificate.replaced_by_id.is_(None))
-        .order_by(Completion.cycle.desc(), Certificate.issue_no.desc())
+        .where(
+            Completion.user_id == user_id,
+            Module.slug == module_slug,
+            Completion.cycle == latest_cycle,
+            Certificate.replaced_by_id.is_(None),
+        )
+        .order_by(Certificate.issue_no.desc())
         .limit(1)
     )
 

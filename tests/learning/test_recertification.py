@@ -110,11 +110,16 @@ def test_an_expired_certificate_lets_her_take_the_module_again_and_counts_jp_in_
         assert '2026 <span class="year-total">· 3 JP</span>' in history
         assert 'class="big-number">3 <span>' in text(browser.get("/beranda"))
 
-    old, new = (
-        db.session.scalar(select(Certificate).where(Certificate.completion_id == c.id)) for c in (first, second)
-    )
-    assert (old.number, new.number) == ("LMS/2026/000001", "LMS/2027/000001")
-    assert old.completed_on.isoformat() == "2026-05-04" and old.status == "valid"  # history, untouched
+        old, new = (
+            db.session.scalar(select(Certificate).where(Certificate.completion_id == c.id)) for c in (first, second)
+        )
+        assert (old.number, new.number) == ("LMS/2026/000001", "LMS/2027/000001")
+        assert old.completed_on.isoformat() == "2026-05-04" and old.status == "valid"  # history, untouched
+        # The module's download gives the new certificate; Riwayat links the old one by itself.
+        download = browser.get(f"/modul/{SLUG}/sertifikat.pdf")
+        assert "LMS-2027-000001" in download.headers["Content-Disposition"]
+        assert f'href="/sertifikat/{old.id}.pdf"' in history
+        assert "LMS-2026-000001" in browser.get(f"/sertifikat/{old.id}.pdf").headers["Content-Disposition"]
 
 
 def test_a_module_not_repeatable_for_jp_renews_the_certificate_but_not_the_jp(app, db, tmp_path, learner):
