@@ -230,7 +230,8 @@ def finish(slug: str):
     if completion is not None:
         flash(_("Selamat! Anda telah menyelesaikan modul ini."), "success")
         return redirect(url_for("learning.completed", slug=slug))
-    if queries.completion_of(current_user.id, module.id) is not None:
+    latest = queries.completion_of(current_user.id, module.id)
+    if latest is not None and not queries.is_in_new_cycle(queries.enrolment_of(current_user.id, module.id), latest):
         return redirect(url_for("learning.completed", slug=slug))
     flash(_("Modul ini belum selesai. Periksa syarat selesai di bawah."), "error")
     return redirect(url_for("learning.module", slug=slug))

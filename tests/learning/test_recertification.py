@@ -95,9 +95,12 @@ def test_an_expired_certificate_lets_her_take_the_module_again_and_counts_jp_in_
         page = text(browser.get(f"/modul/{SLUG}"))
         assert "Anda sedang mengikuti modul ini lagi" in page and "0 dari 3 pelajaran selesai" in page
         assert "Belum dikerjakan" in page  # the quiz passed in 2026 does not count for this cycle
+        again = browser.post_form(f"/modul/{SLUG}", {}, action=f"/modul/{SLUG}/ikuti-lagi")
+        assert again.status_code == 409 and "sudah mulai mengikuti modul ini lagi" in text(again)
         assert db.session.scalar(select(LessonProgress.id).where(LessonProgress.user_id == learner.id)) is None
         # Nothing done yet in this cycle: "Selesaikan modul" records nothing.
-        browser.post_form(f"/modul/{SLUG}", {}, action=f"/modul/{SLUG}/selesai")
+        finish = browser.post_form(f"/modul/{SLUG}", {}, action=f"/modul/{SLUG}/selesai")
+        assert finish.headers["Location"].endswith(f"/modul/{SLUG}")  # "not finished yet", not the old completion
         assert len(completions(db, learner)) == 1
         assert "Dasar Digital untuk ASN" in text(browser.get("/beranda")).split("Sedang dipelajari", 1)[1]
 
