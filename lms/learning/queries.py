@@ -242,7 +242,6 @@ _MODULE_PAGE = (
             Module.overview_html,
             Module.is_published,
             Module.is_archived,
-            Module.certificate_valid_months,
         )
     )
 )

@@ -171,11 +171,11 @@ def record_completion(
 
     The only function that records a completion. Cycle 1 the first time, the next one only after an
     expired or voided completion; while her latest completion stands, nothing is written and None is
-    returned. The row is inserted in
-    a savepoint: when another request recorded this cycle first, the unique (user, module, cycle) key
-    refuses the second, nothing is sent and None is returned. The signal fires inside the caller's
-    transaction, after the flush and before the commit, so what a receiver (the certificate) writes
-    commits atomically with the completion; a receiver that raises rolls the completion back with it.
+    returned. The row is inserted in a savepoint: when another request recorded this cycle first, the
+    unique (user, module, cycle) key refuses the second, nothing is sent and None is returned. The
+    signal fires inside the caller's transaction, after the flush and before the commit, so what a
+    receiver (the certificate) writes commits atomically with the completion; a receiver that raises
+    rolls the completion back with it.
     """
     now = utcnow()
     latest = queries.completion_of(user_id, module.id)
