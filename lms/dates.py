@@ -12,6 +12,7 @@ layout, pure checks); left out, it is the running app's LMS_TIMEZONE, or Asia/Ja
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -90,3 +91,11 @@ def year_bounds(year: int, zone: Zone = None) -> tuple[datetime, datetime]:
     start = datetime(year, 1, 1, tzinfo=office).astimezone(UTC)
     end = datetime(year + 1, 1, 1, tzinfo=office).astimezone(UTC)
     return start, end
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day (31 → 30): when a
+    completion's validity (certificate_valid_months) ends."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -35,6 +35,34 @@ REVOKE_CATEGORIES = {
 }
 REISSUED = "diterbitkan_ulang"
 
+# What a revocation does to the JP of the completion behind the certificate: the one rule, shown to HR
+# on the revoke form and in docs/certificates.md. VOIDS: the completion was not legitimately earned, so
+# it leaves every JP total, the SIASN export and the recap (lms.learning.services.void_completion), and
+# the learner may take the module again. KEEPS: the learning happened; only the document is withdrawn
+# (data errors are put right by reissuing, which keeps the one completion, so its JP counts once).
+VOIDS = "voids"
+KEEPS = "keeps"
+JP_EFFECTS = {
+    "data_salah": KEEPS,
+    "tidak_sah": VOIDS,
+    "modul_ditarik": KEEPS,
+    "diterbitkan_ulang": KEEPS,
+    "lainnya": KEEPS,
+}
+JP_EFFECT_LABELS = {
+    "data_salah": N_("JP tetap dihitung (sekali). Perbaiki data pegawai lalu terbitkan ulang sertifikatnya."),
+    "tidak_sah": N_(
+        "JP dibatalkan: penyelesaian ini keluar dari semua jumlah JP, ekspor SIASN dan rekap JP; "
+        "peserta dapat mengikuti modul ini lagi."
+    ),
+    "modul_ditarik": N_("JP tetap dihitung: pembelajarannya telah dijalani; hanya sertifikatnya yang ditarik."),
+    "diterbitkan_ulang": N_("JP tetap dihitung sekali, pada sertifikat penggantinya."),
+    "lainnya": N_(
+        "JP tetap dihitung. Bila penyelesaiannya tidak sah (kecurangan, identitas orang lain), pilih "
+        "“Penyelesaian tidak sah”."
+    ),
+}
+
 
 class HrScope(db.Model):
     """An HR account limited to one OPD (its sub bagian kepegawaian): it sees only that OPD's people

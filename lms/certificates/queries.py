@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from lms import dates
 from lms.accounts.models import HR, Opd, User, UserRole
@@ -24,6 +24,7 @@ from lms.learning import queries as learning_queries
 from lms.learning.models import Completion
 
 PAGE_SIZE = 50
+_LATER = aliased(Completion)
 STATUS_FILTERS = {"berlaku": N_("Berlaku"), "kedaluwarsa": N_("Kedaluwarsa"), "dicabut": N_("Dicabut")}
 
 
@@ -60,12 +61,23 @@ def current_certificates(completion_ids: list[int]) -> dict[int, Certificate]:
 
 
 def learner_certificate(user_id: int, module_slug: str) -> Certificate | None:
-    """Her certificate in force for the module (the latest of any reissues), revoked or not; None if none."""
+    """Her certificate for the module's latest completion (the latest of any reissues), revoked or not;
+    None if none."""
+    latest_cycle = (
+        select(func.max(_LATER.cycle))
+        .where(_LATER.user_id == user_id, _LATER.module_id == Completion.module_id)
+        .scalar_subquery()
+    )
     return db.session.scalar(
         select(Certificate)
         .join(Completion, Certificate.completion_id == Completion.id)
         .join(Module, Completion.module_id == Module.id)
-        .where(Completion.user_id == user_id, Module.slug == module_slug, Certificate.replaced_by_id.is_(None))
+        .where(
+            Completion.user_id == user_id,
+            Module.slug == module_slug,
+            Completion.cycle == latest_cycle,
+            Certificate.replaced_by_id.is_(None),
+        )
         .order_by(Certificate.issue_no.desc())
         .limit(1)
     )
@@ -252,13 +264,19 @@ def search_people(scope: Opd | None, q: str = "", opd_id: int | None = None, pag
 
 
 def jp_by_user(user_ids: list[int], year: int) -> dict[int, int]:
-    """JP earned in `year` (completions dated in that year at the office) per person, one grouped query."""
+    """JP earned in `year` (completions dated in that year at the office that count, by the rule of
+    lms.learning.jp) per person, one grouped query."""
     if not user_ids:
         return {}
     start, end = dates.year_bounds(year)
     rows = db.session.execute(
         select(Completion.user_id, func.coalesce(func.sum(Completion.jp), 0))
-        .where(Completion.user_id.in_(user_ids), Completion.completed_at >= start, Completion.completed_at < end)
+        .where(
+            Completion.user_id.in_(user_ids),
+            Completion.completed_at >= start,
+            Completion.completed_at < end,
+            Completion.counts_for_jp,
+        )
         .group_by(Completion.user_id)
     ).all()
     found = dict(rows)
@@ -346,8 +364,7 @@ def person_overview(user: User, year: int) -> PersonOverview:
     """Modules in progress with percent, every completion with its certificate, JP this year vs target."""
     enrolments = learning_queries.enrolments_with_modules(user.id)
     completions = learning_queries.completions_with_modules(user.id)
-    done = {c.module_id for c in completions}
-    open_enrolments = [e for e in enrolments if e.module_id not in done]
+    open_enrolments = learning_queries.in_progress(enrolments, completions)
     progress = learning_queries.progress_by_module(user.id, [e.module_id for e in open_enrolments])
     certificates = current_certificates([c.id for c in completions])
     return PersonOverview(
@@ -359,14 +376,20 @@ def person_overview(user: User, year: int) -> PersonOverview:
     )
 
 
-def completions_in_year(user: User, year: int) -> list[Completion]:
+def counted_completions_in_year(user: User, year: int) -> list[Completion]:
+    """Her completions dated in `year` (WIB) that count toward JP — what the yearly recap lists."""
     start, end = dates.year_bounds(year)
     return list(
         db.session.scalars(
             select(Completion)
             .join(Completion.module)
             .options(contains_eager(Completion.module))
-            .where(Completion.user_id == user.id, Completion.completed_at >= start, Completion.completed_at < end)
+            .where(
+                Completion.user_id == user.id,
+                Completion.completed_at >= start,
+                Completion.completed_at < end,
+                Completion.counts_for_jp,
+            )
             .order_by(Completion.completed_at, Completion.id)
         )
     )
@@ -376,8 +399,15 @@ def completions_in_year(user: User, year: int) -> list[Completion]:
 
 
 def siasn_courses(scope: Opd | None, filters: CertificateFilters) -> list[SiasnCourse]:
-    """SIASN riwayat kursus rows from the valid certificates matching the filters (snapshot values)."""
+    """SIASN riwayat kursus rows from the valid certificates matching the filters (snapshot values),
+    of completions that count toward JP (a renewal of a module not repeatable for JP, or a second
+    completion in one year, is not entered again)."""
     valid = replace(filters, status="")
-    stmt = search_certificates(scope, valid).where(Certificate.status == VALID).order_by(None)
+    stmt = (
+        search_certificates(scope, valid)
+        .join(Completion, Certificate.completion_id == Completion.id)
+        .where(Certificate.status == VALID, Completion.counts_for_jp)
+        .order_by(None)
+    )
     stmt = stmt.order_by(Certificate.nip, Certificate.completed_on, Certificate.id)
     return [siasn_course(c.snapshot()) for c in db.session.scalars(stmt)]

@@ -7,10 +7,9 @@ Each function adds/flushes in the caller's transaction and raises; the view or c
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 from dataclasses import fields as dataclass_fields
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import current_app, flash, has_request_context
 from sqlalchemy import select, update
@@ -21,10 +20,12 @@ from lms.accounts.models import HR, Opd, User
 from lms.accounts.personal_data import register_personal_data
 from lms.accounts.services import record_audit
 from lms.certificates.models import (
+    JP_EFFECTS,
     REISSUED,
     REVOKE_CATEGORIES,
     REVOKED,
     VALID,
+    VOIDS,
     Certificate,
     CertificateCounter,
     CertificateFile,
@@ -39,6 +40,7 @@ from lms.database import utcnow
 from lms.errors import Conflict, ValidationError
 from lms.extensions import db
 from lms.learning.models import Completion
+from lms.learning.services import void_completion
 from lms.learning.signals import module_completed
 from lms.urls import public_url
 
@@ -81,13 +83,6 @@ def take_number(year: int) -> int:
     counter.last_seq += 1
     db.session.flush()
     return counter.last_seq
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it has no such day (31 → 30)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _identity(user: User) -> dict:
@@ -223,9 +218,8 @@ def issue_certificate(
         "organiser": clean_text(settings.organiser),
         "started_on": dates.local_date(completion.started_at, settings.timezone),
         "completed_on": completed_on,
-        "valid_until": (
-            add_months(completed_on, module.certificate_valid_months) if module.certificate_valid_months else None
-        ),
+        # The completion's validity, fixed when it was recorded (recertification opens after it).
+        "valid_until": completion.valid_until,
     }
     try:
         return _new_certificate(
@@ -316,6 +310,9 @@ def issue_missing(*, user_id: int | None = None, opd_id: int | None = None) -> t
 def revoke_certificate(certificate: Certificate, *, actor: User | None, category: str, reason: str) -> None:
     """Revoke with a category (shown publicly) and a reason (kept in the record and the audit log).
 
+    The category's JP effect (`JP_EFFECTS`) applies in the same transaction: *tidak sah* voids the
+    completion, which then leaves every JP total, the SIASN export and the recap.
+
     Raises ValidationError for an unknown category or an empty reason; Conflict when it is revoked
     already (also when another HR officer revoked it a moment ago: the update is conditional).
     """
@@ -340,14 +337,17 @@ def revoke_certificate(certificate: Certificate, *, actor: User | None, category
     if result.rowcount != 1:
         raise Conflict("Sertifikat ini sudah dicabut.")
     db.session.refresh(certificate)
+    voided = JP_EFFECTS[category] == VOIDS and void_completion(certificate.completion, at=now)
     record_audit(
         actor,
         "certificate.revoke",
         certificate.user,
-        f"Mencabut sertifikat {certificate.number} ({REVOKE_CATEGORIES[category]}): {reason}",
+        f"Mencabut sertifikat {certificate.number} ({REVOKE_CATEGORIES[category]}): {reason}"
+        + (" — penyelesaian dibatalkan, JP-nya tidak dihitung." if voided else ""),
         certificate_id=certificate.id,
         number=certificate.number,
         category=category,
+        completion_voided=voided,
     )
 
 
@@ -364,6 +364,11 @@ def reissue_certificate(old: Certificate, *, actor: User | None, reason: str) ->
         raise ValidationError("Alasan penerbitan ulang wajib diisi.")
     if old.replaced_by_id is not None:
         raise Conflict("Sertifikat ini sudah diterbitkan ulang; buka sertifikat penggantinya.")
+    if old.completion.is_void:
+        raise Conflict(
+            "Penyelesaian modul ini dinyatakan tidak sah, sehingga sertifikatnya tidak dapat diterbitkan ulang. "
+            "Peserta dapat mengikuti modul ini lagi."
+        )
     settings = certificate_settings()
     completion = old.completion
     identity = _identity(old.user)

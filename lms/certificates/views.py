@@ -31,7 +31,7 @@ from lms.certificates import queries, services
 from lms.certificates.archive import stream_zip
 from lms.certificates.exports import SIASN_COLUMNS, certificate_filename, dmy
 from lms.certificates.forms import ConfirmForm, ReissueForm, RevokeForm
-from lms.certificates.models import N_, Certificate
+from lms.certificates.models import JP_EFFECT_LABELS, N_, REISSUED, REVOKE_CATEGORIES, Certificate
 from lms.certificates.numbering import verification_url
 from lms.certificates.pdf import JpRecap, RecapLine, render_jp_recap_pdf
 from lms.csvutil import as_text, iter_csv, write_xlsx
@@ -218,6 +218,8 @@ def completion_links(completions) -> dict[int, list[CompletionItem]]:
     """Beside each completion: "Unduh sertifikat (PDF)" while its certificate is in force; once revoked,
     the status with its date and category and no download; none issued yet, that in words. One query."""
     in_force = queries.current_certificates([c.id for c in completions])
+    today = dates.today()
+    latest = learning_queries.latest_completions(list(completions))
     items: dict[int, list[CompletionItem]] = {}
     for completion in completions:
         certificate = in_force.get(completion.id)
@@ -242,8 +244,21 @@ def completion_links(completions) -> dict[int, list[CompletionItem]]:
         else:
             item = CompletionItem(
                 label=_("Unduh sertifikat (PDF)"),
-                url=url_for("certificates.module_certificate", slug=completion.module.slug),
+                # The latest completion's link always gives the certificate in force; an earlier
+                # cycle's (recertification history) its own certificate.
+                url=url_for("certificates.module_certificate", slug=completion.module.slug)
+                if latest[completion.module_id] is completion
+                else url_for("certificates.download", certificate_id=certificate.id),
             )
+            if certificate.is_expired(today):
+                items[completion.id] = [
+                    CompletionItem(
+                        label=_("Sertifikat kedaluwarsa pada %(date)s.", date=long_date(certificate.valid_until)),
+                        status=_("Kedaluwarsa"),
+                    ),
+                    item,
+                ]
+                continue
         items[completion.id] = [item]
     return items
 
@@ -356,6 +371,8 @@ def _detail_page(certificate: Certificate, revoke_form: RevokeForm, reissue_form
         replaces=replaces,
         url=verification_url(public_url(), certificate.verification_code),
         format_nip=format_nip,
+        revoke_categories=REVOKE_CATEGORIES,
+        jp_effects=[(key, label) for key, label in JP_EFFECT_LABELS.items() if key != REISSUED],
     )
     return html, status
 
@@ -438,7 +455,7 @@ def person(user_id: int):
                 as_text(user.nip),
                 item.completion.module.title,
                 as_text(dmy(dates.local_date(item.completion.completed_at))),
-                item.completion.jp,
+                item.completion.counted_jp,
                 item.completion.score if item.completion.score is not None else "",
                 as_text(item.certificate.number) if item.certificate else "",
             ]
@@ -484,7 +501,7 @@ def issue_pending(user_id: int):
 def jp_recap(user_id: int, year: int):
     """The yearly JP recap of one ASN as PDF: each module completed that year, its JP, the total."""
     user = queries.person_in_scope(_scope(), user_id)
-    completions = queries.completions_in_year(user, year)
+    completions = queries.counted_completions_in_year(user, year)
     numbers = queries.current_certificates([c.id for c in completions])
     settings = services.certificate_settings()
     recap = JpRecap(

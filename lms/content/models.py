@@ -42,6 +42,8 @@ class Module(TimestampMixin, db.Model):
     is_published: Mapped[bool] = mapped_column(default=True)
     is_archived: Mapped[bool] = mapped_column(default=False)
     certificate_valid_months: Mapped[int | None]
+    # False: the module earns JP once ever (recertification renews the certificate only).
+    jp_repeatable: Mapped[bool] = mapped_column(default=True)
     overview_html: Mapped[str] = mapped_column(Text, default="")
     estimated_minutes: Mapped[int] = mapped_column(default=0)
     lesson_count: Mapped[int] = mapped_column(default=0)

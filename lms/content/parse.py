@@ -154,6 +154,7 @@ class ParsedModule:
     media: dict[str, bytes] = field(repr=False)
     content_hash: str
     warnings: list[CheckWarning] = field(default_factory=list)
+    jp_repeatable: bool = True
 
     @property
     def expected_minutes(self) -> int:
@@ -261,6 +262,7 @@ MODULE_FIELDS: dict[str, _Field] = {
     "tags": _Field("list", "[digital, keamanan]"),
     "published": _Field("bool", "true"),
     "certificate_valid_months": _Field("int", "24", minimum=1),
+    "jp_repeatable": _Field("bool", "false"),
 }
 LESSON_FIELDS: dict[str, _Field] = {
     "title": _Field("text", '"Judul Pelajaran"'),
@@ -1399,6 +1401,7 @@ def _parse_module(folder: Path, display: str, errors: list[CheckError]) -> Parse
         tags=[tag.strip() for tag in overview.get("tags", [])],
         published=overview.get("published", True),
         certificate_valid_months=overview.get("certificate_valid_months"),
+        jp_repeatable=overview.get("jp_repeatable", True),
         overview_md=overview["overview_md"],
         lessons=lessons,
         quiz=quiz,

@@ -130,6 +130,7 @@ def _apply_module(module: Module, pm: ParsedModule) -> None:
     module.is_published = pm.published
     module.is_archived = False
     module.certificate_valid_months = pm.certificate_valid_months
+    module.jp_repeatable = pm.jp_repeatable
     module.content_hash = pm.content_hash
     module.synced_at = utcnow()
     db.session.flush()  # the module needs its id for media rows

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -27,6 +28,9 @@ class Enrolment(db.Model):
     enrolled_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
     last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"))
     last_activity_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
+    # When she began taking the module again after an expired or voided completion (recertification);
+    # None in her first cycle. Quiz attempts before it belong to earlier cycles.
+    cycle_started_at: Mapped[datetime | None] = mapped_column(TZDateTime())
 
     user: Mapped[User] = relationship()
     module: Mapped[Module] = relationship()
@@ -46,11 +50,24 @@ class LessonProgress(db.Model):
 
 
 class Completion(db.Model):
-    """A completed module, recorded once and never changed: the record JP totals and certificates build on."""
+    """A completed module: the record JP totals and certificates build on. What she did — when, score,
+    JP, module version — is recorded once and never changed.
+
+    A learner completes a module once per `cycle`: cycle 1, then (recertification) a new cycle once the
+    previous one's validity (`valid_until`, from the module's `certificate_valid_months`) has ended or
+    it was voided. Old cycles stay as history. Whether it earns its JP is the one rule of
+    lms.learning.jp, stored in `jp_exclusion` (NULL: it counts) by `services.recount_jp`; `voided_at`
+    is set when it is declared invalid (its certificate revoked as *tidak sah*).
+    """
 
     __tablename__ = "completions"
     __table_args__ = (
-        UniqueConstraint("user_id", "module_id"),
+        UniqueConstraint("user_id", "module_id", "cycle"),
+        CheckConstraint("cycle >= 1", name="cycle_positive"),
+        CheckConstraint(
+            "jp_exclusion IS NULL OR jp_exclusion IN ('void', 'same_year', 'counted_before')",
+            name="known_jp_exclusion",
+        ),
         CheckConstraint("jp >= 0", name="jp_nonnegative"),
         CheckConstraint("score IS NULL OR score BETWEEN 0 AND 100", name="score_range"),
         CheckConstraint("module_version >= 1", name="module_version_positive"),
@@ -64,6 +81,29 @@ class Completion(db.Model):
     score: Mapped[int | None]
     jp: Mapped[int]
     module_version: Mapped[int]
+    cycle: Mapped[int] = mapped_column(default=1)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    voided_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    jp_exclusion: Mapped[str | None] = mapped_column(String(20))
 
     user: Mapped[User] = relationship()
     module: Mapped[Module] = relationship()
+
+    @hybrid_property
+    def counts_for_jp(self) -> bool:
+        """Whether it earns its JP (the rule of lms.learning.jp, as stored); also usable in SQL."""
+        return self.jp_exclusion is None
+
+    @counts_for_jp.inplace.expression
+    @classmethod
+    def _counts_for_jp_expression(cls):
+        return cls.jp_exclusion.is_(None)
+
+    @property
+    def counted_jp(self) -> int:
+        """The JP it adds to her total: its JP when it counts, else 0."""
+        return self.jp if self.counts_for_jp else 0
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None

@@ -7,12 +7,13 @@ learners: pages built from them stay bounded (tests assert it).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, String, and_, bindparam, case, cast, func, or_, select
-from sqlalchemy.orm import contains_eager, load_only, undefer
+from sqlalchemy import Select, String, and_, bindparam, case, cast, exists, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager, load_only, undefer
 
 from lms import dates
 from lms.accounts.models import User
@@ -197,7 +198,13 @@ class ModulePage:
         return self.module.is_visible or self.enrolment is not None or self.completion is not None
 
 
-# The module page's one statement, built once: the module with her enrolment and completion and
+_LATER = aliased(Completion)
+# Her latest completion of the module (the newest cycle) as a join condition: no later one exists.
+_IS_LATEST_COMPLETION = ~exists().where(
+    _LATER.user_id == Completion.user_id, _LATER.module_id == Completion.module_id, _LATER.cycle > Completion.cycle
+)
+
+# The module page's one statement, built once: the module with her enrolment and latest completion and
 # every current lesson (none: one row with no lesson), done or not.
 _MODULE_PAGE = (
     select(
@@ -213,7 +220,10 @@ _MODULE_PAGE = (
     )
     .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.is_archived.is_(False)))
     .outerjoin(Enrolment, and_(Enrolment.module_id == Module.id, Enrolment.user_id == bindparam("user_id")))
-    .outerjoin(Completion, and_(Completion.module_id == Module.id, Completion.user_id == bindparam("user_id")))
+    .outerjoin(
+        Completion,
+        and_(Completion.module_id == Module.id, Completion.user_id == bindparam("user_id"), _IS_LATEST_COMPLETION),
+    )
     .outerjoin(
         LessonProgress, and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == bindparam("user_id"))
     )
@@ -335,7 +345,49 @@ def enrolment_of(user_id: int, module_id: int) -> Enrolment | None:
 
 
 def completion_of(user_id: int, module_id: int) -> Completion | None:
-    return db.session.scalar(select(Completion).where(Completion.user_id == user_id, Completion.module_id == module_id))
+    """Her latest completion of the module (its newest cycle), or None."""
+    return db.session.scalar(
+        select(Completion)
+        .where(Completion.user_id == user_id, Completion.module_id == module_id)
+        .order_by(Completion.cycle.desc())
+        .limit(1)
+    )
+
+
+def is_renewable(completion: Completion, today: date | None = None) -> bool:
+    """Whether she may take the module again after this completion: it was voided (declared invalid),
+    or its validity ended (`valid_until` has passed, at the office's date). A completion without an end
+    of validity never expires."""
+    if completion.is_void:
+        return True
+    return completion.valid_until is not None and (today or dates.today()) > completion.valid_until
+
+
+def is_in_new_cycle(enrolment: Enrolment | None, latest: Completion | None) -> bool:
+    """Whether she is taking the module again: she began a new cycle after her latest completion."""
+    if latest is None:
+        return False
+    return (
+        enrolment is not None
+        and enrolment.cycle_started_at is not None
+        and enrolment.cycle_started_at > latest.completed_at
+    )
+
+
+def latest_completions(completions: list[Completion]) -> dict[int, Completion]:
+    """{module id: her latest completion of it} from a list of her completions."""
+    latest: dict[int, Completion] = {}
+    for completion in completions:
+        current = latest.get(completion.module_id)
+        if current is None or completion.cycle > current.cycle:
+            latest[completion.module_id] = completion
+    return latest
+
+
+def in_progress(enrolments: list[Enrolment], completions: list[Completion]) -> list[Enrolment]:
+    """Her enrolments in modules she is taking now: never completed, or begun again in a new cycle."""
+    latest = latest_completions(completions)
+    return [e for e in enrolments if e.module_id not in latest or is_in_new_cycle(e, latest[e.module_id])]
 
 
 # A module in a list of hers (Beranda, Riwayat, the HR desk, the PDP export) shows only these columns;
@@ -375,18 +427,19 @@ def jp_target(user: User) -> int:
 
 
 def jp_summary(user: User, completions: list[Completion], year: int | None = None) -> JpSummary:
-    """JP earned in a calendar year (this year by default) from her completions, against her target."""
+    """JP earned in a calendar year (WIB; this year by default) from her completions that count (the
+    rule of lms.learning.jp), against her target."""
     year = year or dates.this_year()
-    earned = sum(c.jp for c in completions if dates.local_year(c.completed_at) == year)
+    earned = sum(c.counted_jp for c in completions if dates.local_year(c.completed_at) == year)
     return JpSummary(year=year, earned=earned, target=jp_target(user))
 
 
 def completions_by_year(completions: list[Completion]) -> list[tuple[int, list[Completion], int]]:
-    """(year, completions of that year, JP total), newest year first."""
+    """(year, completions of that year, JP total of those that count), newest year first."""
     years: dict[int, list[Completion]] = {}
     for completion in completions:
         years.setdefault(dates.local_year(completion.completed_at), []).append(completion)
-    return [(year, items, sum(c.jp for c in items)) for year, items in sorted(years.items(), reverse=True)]
+    return [(year, items, sum(c.counted_jp for c in items)) for year, items in sorted(years.items(), reverse=True)]
 
 
 # --- catalogue ----------------------------------------------------------------------------------
@@ -430,13 +483,12 @@ def _catalogue_statement(words: int, by_category: bool, by_level: bool) -> Selec
         select(
             Module,
             Enrolment.id.is_not(None),
-            Completion.id.is_not(None),
+            exists().where(Completion.module_id == Module.id, Completion.user_id == bindparam("user_id")),
             _DONE_LESSONS,
             _CURRENT_LESSONS,
             func.count().over(),
         )
         .outerjoin(Enrolment, and_(Enrolment.module_id == Module.id, Enrolment.user_id == bindparam("user_id")))
-        .outerjoin(Completion, and_(Completion.module_id == Module.id, Completion.user_id == bindparam("user_id")))
         .where(Module.is_published.is_(True), Module.is_archived.is_(False))
         # Only what a catalogue card shows.
         .options(

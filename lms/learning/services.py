@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import dates
 from lms.accounts.personal_data import register_personal_data
 from lms.content.models import Lesson, Module
 from lms.database import mark_request_writes, utcnow
+from lms.errors import Conflict
 from lms.extensions import db
 from lms.learning import queries
+from lms.learning.jp import JpEntry, jp_exclusions
 from lms.learning.models import Completion, Enrolment, LessonProgress
 from lms.learning.requirements import requirement_statuses
 from lms.learning.signals import module_completed
@@ -88,6 +90,43 @@ def open_lesson(
     return True
 
 
+def start_new_cycle(user_id: int, module: Module) -> None:
+    """Begin the module again after her latest completion expired (its certificate_valid_months have
+    passed) or was voided: recertification.
+
+    The new cycle starts from scratch: her lessons of the module are no longer marked done and quiz
+    attempts from before no longer count (the quiz domain reads `Enrolment.cycle_started_at`), so a new
+    completion needs the lessons and the quiz again. Completions and certificates of earlier cycles
+    stay as history; the new completion gets a certificate of its own and counts JP in its own year
+    (by the rule of lms.learning.jp). Raises Conflict when there is nothing to renew: never completed,
+    still valid, or already begun again.
+    """
+    latest = queries.completion_of(user_id, module.id)
+    if latest is None or not queries.is_renewable(latest):
+        raise Conflict("Modul ini belum dapat diikuti lagi: penyelesaian Anda masih berlaku.")
+    enrolment = queries.enrolment_of(user_id, module.id)
+    if queries.is_in_new_cycle(enrolment, latest):
+        raise Conflict("Anda sudah mulai mengikuti modul ini lagi.")
+    now = utcnow()
+    touch_enrolment(user_id, module, now=now)
+    db.session.flush()
+    db.session.execute(
+        update(Enrolment)
+        .where(Enrolment.user_id == user_id, Enrolment.module_id == module.id)
+        .values(cycle_started_at=now, last_lesson_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        delete(LessonProgress)
+        .where(
+            LessonProgress.user_id == user_id,
+            LessonProgress.lesson_id.in_(select(Lesson.id).where(Lesson.module_id == module.id)),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()
+
+
 def complete_lesson(user_id: int, module: Module, lesson: Lesson) -> Completion | None:
     """Mark the lesson done (once; doing it again changes nothing) and complete the module when this was
     the last thing missing. Returns the new Completion, or None when the module is not (newly) complete."""
@@ -104,8 +143,11 @@ def complete_lesson(user_id: int, module: Module, lesson: Lesson) -> Completion 
 def try_complete(user_id: int, module: Module) -> Completion | None:
     """Record the completion if the module is complete now: every current lesson done and every
     registered requirement (e.g. the quiz passed) met. Returns the Completion when this call recorded
-    it; None when the module is not complete or was already completed (the first record stands)."""
-    if queries.completion_of(user_id, module.id) is not None:
+    it; None when the module is not complete, or completed in her current cycle already (the first
+    record stands; a new cycle is begun only by `start_new_cycle`)."""
+    enrolment = queries.enrolment_of(user_id, module.id)
+    latest = queries.completion_of(user_id, module.id)
+    if latest is not None and not queries.is_in_new_cycle(enrolment, latest):
         return None
     progress = queries.progress_of(queries.lessons_with_progress(module.id, user_id))
     if not progress.is_all_done:
@@ -114,31 +156,42 @@ def try_complete(user_id: int, module: Module) -> Completion | None:
     if not all(status.is_met for status in statuses):
         return None
     score = next((status.score for status in statuses if status.score is not None), None)
-    enrolment = queries.enrolment_of(user_id, module.id)
-    return record_completion(user_id, module, score=score, started_at=enrolment.enrolled_at if enrolment else None)
+    started_at = None
+    if enrolment is not None:
+        started_at = enrolment.cycle_started_at or enrolment.enrolled_at
+    return record_completion(user_id, module, score=score, started_at=started_at)
 
 
 def record_completion(
     user_id: int, module: Module, *, score: int | None, started_at: datetime | None = None
 ) -> Completion | None:
-    """Write the one Completion of (user, module) — when, score, JP and module version — and send
-    `module_completed` with it.
+    """Write the Completion of (user, module) for her next cycle — when, score, JP, module version and
+    until when it is valid (the module's certificate_valid_months) — count its JP by the one rule
+    (`recount_jp`) and send `module_completed` with it.
 
-    The only function that records a completion. The row is inserted in a savepoint: when another
-    request recorded it first, the unique key refuses the second, nothing is sent and None is
-    returned. The signal fires inside the caller's transaction, after the flush and before the commit,
-    so what a receiver (the certificate) writes commits atomically with the completion; a receiver
-    that raises rolls the completion back with it.
+    The only function that records a completion. Cycle 1 the first time, the next one only after an
+    expired or voided completion; while her latest completion stands, nothing is written and None is
+    returned. The row is inserted in a savepoint: when another request recorded this cycle first, the
+    unique (user, module, cycle) key refuses the second, nothing is sent and None is returned. The
+    signal fires inside the caller's transaction, after the flush and before the commit, so what a
+    receiver (the certificate) writes commits atomically with the completion; a receiver that raises
+    rolls the completion back with it.
     """
     now = utcnow()
+    latest = queries.completion_of(user_id, module.id)
+    if latest is not None and not queries.is_renewable(latest):
+        return None  # her completion stands (not expired, not voided): never a second record of it
+    months = module.certificate_valid_months
     completion = Completion(
         user_id=user_id,
         module_id=module.id,
+        cycle=latest.cycle + 1 if latest is not None else 1,
         started_at=started_at or now,
         completed_at=now,
         score=score,
         jp=module.jp,
         module_version=module.version,
+        valid_until=dates.add_months(dates.local_date(now), months) if months else None,
     )
     try:
         with db.session.begin_nested():
@@ -147,8 +200,37 @@ def record_completion(
     except IntegrityError:
         return None
     completion.module = module
+    recount_jp(user_id, module)
     module_completed.send(completion)
     return completion
+
+
+def recount_jp(user_id: int, module: Module) -> None:
+    """Apply the JP rule (lms.learning.jp) to all her completions of the module and store the outcome
+    on each (`jp_exclusion`). Runs when a completion is recorded or voided; every total then sums the
+    completions that count. The module's `jp_repeatable` is read as it is now."""
+    completions = list(
+        db.session.scalars(select(Completion).where(Completion.user_id == user_id, Completion.module_id == module.id))
+    )
+    outcome = jp_exclusions(
+        (JpEntry(c.id, c.completed_at, c.is_void) for c in completions), repeatable=module.jp_repeatable
+    )
+    for completion in completions:
+        if completion.jp_exclusion != outcome[completion.id]:
+            completion.jp_exclusion = outcome[completion.id]
+    db.session.flush()
+
+
+def void_completion(completion: Completion, *, at: datetime | None = None) -> bool:
+    """Declare a completion invalid (its certificate was revoked as *tidak sah*): it stops counting
+    toward JP everywhere, and a later completion of the module in its year may count instead. The
+    record stays, with when it was voided. Returns False when it was void already (nothing changes)."""
+    if completion.voided_at is not None:
+        return False
+    completion.voided_at = at or utcnow()
+    db.session.flush()
+    recount_jp(completion.user_id, completion.module)
+    return True
 
 
 def personal_data(user) -> dict:
@@ -183,6 +265,7 @@ def personal_data(user) -> dict:
                 "selesai": dates.local_iso(c.completed_at),
                 "nilai": c.score,
                 "jp": c.jp,
+                "jp_dihitung": c.counted_jp,
                 "versi_modul": c.module_version,
             }
             for c in queries.completions_with_modules(user.id)

@@ -12,6 +12,7 @@ from lms.content.models import Module
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning import queries, services
+from lms.learning.jp import EXCLUSION_LABELS
 from lms.learning.links import completion_links
 from lms.learning.requirements import completion_rule, next_step_url, requirement_statuses
 from lms.security import role_required
@@ -31,6 +32,12 @@ LEVEL_LABELS = {"dasar": _l("Dasar"), "menengah": _l("Menengah"), "lanjut": _l("
 @learning.app_template_global()
 def level_label(level: str | None) -> str:
     return str(LEVEL_LABELS.get(level or "", level or ""))
+
+
+@learning.app_template_global()
+def jp_exclusion_label(exclusion: str | None) -> str:
+    """Why a completion earns no JP, in words ("Tidak dihitung: …"); "" when it counts."""
+    return _(EXCLUSION_LABELS[exclusion]) if exclusion in EXCLUSION_LABELS else ""
 
 
 @learning.app_template_filter("minutes")
@@ -59,8 +66,7 @@ def home():
     user_id = current_user.id
     enrolments = queries.enrolments_with_modules(user_id)
     completions = queries.completions_with_modules(user_id)
-    completed_ids = {c.module_id for c in completions}
-    in_progress = [e for e in enrolments if e.module_id not in completed_ids]
+    in_progress = queries.in_progress(enrolments, completions)
     progress = queries.progress_by_module(user_id, [e.module_id for e in in_progress])
     resume = None
     if in_progress:
@@ -115,7 +121,10 @@ def catalogue():
 
 
 def _module_page(page: queries.ModulePage, user_id: int | None, *, preview: bool):
-    module, lessons, enrolment, completion = page.module, page.lessons, page.enrolment, page.completion
+    module, lessons, enrolment, latest = page.module, page.lessons, page.enrolment, page.completion
+    # Taking it again (recertification): her latest completion is history, this cycle has none yet.
+    previous = latest if queries.is_in_new_cycle(enrolment, latest) else None
+    completion = None if previous else latest
     progress = queries.progress_of(lessons)
     statuses = requirement_statuses(user_id, module)
     resume = queries.next_lesson(lessons, enrolment.last_lesson_id if enrolment else None)
@@ -128,7 +137,9 @@ def _module_page(page: queries.ModulePage, user_id: int | None, *, preview: bool
         rule=completion_rule(len(lessons), statuses),
         enrolment=enrolment,
         completion=completion,
-        links=completion_links([completion]) if completion else {},
+        previous=previous,
+        renewable=not preview and completion is not None and queries.is_renewable(completion),
+        links=completion_links([latest]) if latest else {},
         resume=resume,
         next_step=None if preview else next_step_url(statuses),
         can_finish=not preview
@@ -147,6 +158,17 @@ def module(slug: str):
     if not page.is_open_to_her:
         raise NotFound("Modul tidak ditemukan.")
     return _module_page(page, current_user.id, preview=False)
+
+
+@learning.route("/modul/<slug>/ikuti-lagi", methods=["POST"])
+@login_required
+def start_again(slug: str):
+    """Take the module again once her certificate expired (or her completion was voided): a new cycle."""
+    module = queries.module_for_learner(slug, current_user.id)
+    services.start_new_cycle(current_user.id, module)
+    db.session.commit()
+    flash(_("Anda mulai mengikuti modul ini lagi. Selesaikan pelajaran dan kuisnya untuk sertifikat baru."), "success")
+    return redirect(url_for("learning.module", slug=slug))
 
 
 @learning.route("/modul/<slug>/pelajaran/<lesson_slug>")
@@ -208,7 +230,8 @@ def finish(slug: str):
     if completion is not None:
         flash(_("Selamat! Anda telah menyelesaikan modul ini."), "success")
         return redirect(url_for("learning.completed", slug=slug))
-    if queries.completion_of(current_user.id, module.id) is not None:
+    latest = queries.completion_of(current_user.id, module.id)
+    if latest is not None and not queries.is_in_new_cycle(queries.enrolment_of(current_user.id, module.id), latest):
         return redirect(url_for("learning.completed", slug=slug))
     flash(_("Modul ini belum selesai. Periksa syarat selesai di bawah."), "error")
     return redirect(url_for("learning.module", slug=slug))

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from lms.content.models import Quiz
 from lms.errors import NotFound
 from lms.extensions import db
+from lms.learning.models import Enrolment
 from lms.quizzes.models import QuizAttempt
+
+# Attempts of her current cycle of the module: all of them, unless she began the module again
+# (recertification, lms.learning.services.start_new_cycle); then only those started since.
+_HER_ENROLMENT = and_(Enrolment.user_id == QuizAttempt.user_id, Enrolment.module_id == QuizAttempt.module_id)
+IN_CURRENT_CYCLE = or_(Enrolment.cycle_started_at.is_(None), QuizAttempt.started_at >= Enrolment.cycle_started_at)
+
+
+def current_cycle_attempts():
+    """A SELECT of QuizAttempt limited to each learner's current cycle of its module (add your filters)."""
+    return select(QuizAttempt).outerjoin(Enrolment, _HER_ENROLMENT).where(IN_CURRENT_CYCLE)
 
 
 @dataclass(frozen=True)
@@ -54,9 +65,10 @@ def current_quiz(module_id: int) -> Quiz | None:
 
 
 def attempts_of(user_id: int, quiz_id: int) -> list[QuizAttempt]:
+    """Her attempts at the quiz in her current cycle of the module, newest first."""
     return list(
         db.session.scalars(
-            select(QuizAttempt)
+            current_cycle_attempts()
             .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
             .order_by(QuizAttempt.number.desc())
         )

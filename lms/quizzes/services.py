@@ -131,11 +131,15 @@ def submit_attempt(attempt: QuizAttempt, raw: Mapping[str, Sequence[str]] | None
     max_attempts = int(attempt.setting("max_attempts", 0) or 0)
     if max_attempts:
         used = db.session.scalar(
-            select(func.count(QuizAttempt.id)).where(
-                QuizAttempt.user_id == attempt.user_id,
-                QuizAttempt.quiz_id == attempt.quiz_id,
-                QuizAttempt.submitted_at.is_not(None),
-                QuizAttempt.id != attempt.id,
+            select(func.count()).select_from(
+                queries.current_cycle_attempts()
+                .where(
+                    QuizAttempt.user_id == attempt.user_id,
+                    QuizAttempt.quiz_id == attempt.quiz_id,
+                    QuizAttempt.submitted_at.is_not(None),
+                    QuizAttempt.id != attempt.id,
+                )
+                .subquery()
             )
         )
         if used >= max_attempts:

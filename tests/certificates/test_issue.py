@@ -15,7 +15,8 @@ from lms.certificates import services
 from lms.certificates.models import REVOKED, VALID, Certificate, CertificateCounter
 from lms.certificates.numbering import is_well_formed_code
 from lms.certificates.pdf import render_certificate_pdf
-from lms.certificates.services import add_months, issue_certificate, issue_missing, pdf_bytes
+from lms.certificates.services import issue_certificate, issue_missing, pdf_bytes
+from lms.dates import add_months
 from lms.errors import Conflict, ValidationError
 from lms.learning.services import record_completion
 from tests.certificates.factories import certificate_of, complete, issued, make_asn, make_module, make_opd
