@@ -1,4 +1,4 @@
-"""Migration 0010: completions from before are cycle 1 with their certificate's validity; one whose
+"""Migration 0008: completions from before are cycle 1 with their certificate's validity; one whose
 certificate was revoked as *tidak sah* is voided and stops counting; the certificates survive."""
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ completion whose certificate in force was revoked as *tidak sah* (penyelesaian t
 the revocation's moment and stops counting, as the rule now says. Nothing else changes: there was one
 completion per learner and module, so no other exclusion can apply.
 
-Revision ID: 0010_jp_rules
+Revision ID: 0008_jp_rules
 Revises: 0007_expected_minutes
 Create Date: 2026-12-04 22:30:00.000000
 
@@ -23,7 +23,7 @@ from alembic import op
 import lms.database
 
 # revision identifiers, used by Alembic.
-revision = "0010_jp_rules"
+revision = "0008_jp_rules"
 down_revision = "0007_expected_minutes"
 branch_labels = None
 depends_on = None
