@@ -7,19 +7,20 @@ learners: pages built from them stay bounded (tests assert it).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, String, and_, bindparam, case, cast, func, or_, select
-from sqlalchemy.orm import contains_eager, load_only, undefer
+from sqlalchemy.orm import aliased, contains_eager, load_only, undefer
 
 from lms import dates
 from lms.accounts.models import User
 from lms.content.models import Lesson, Module
 from lms.errors import NotFound
 from lms.extensions import db
-from lms.learning.models import Completion, Enrolment, LessonProgress
+from lms.learning.models import Completion, Enrolment, LessonProgress, LessonTime, LessonVisit
 
 CATALOGUE_PAGE_SIZE = 20
 LEVELS = ("dasar", "menengah", "lanjut")
@@ -117,15 +118,26 @@ def lesson_in_module(module_slug: str, lesson_slug: str) -> tuple[Module, Lesson
 
 
 @dataclass(frozen=True)
+class OpenVisit:
+    """The lesson she has open (any module, any device) since when, with its expected minutes."""
+
+    lesson_id: int
+    opened_at: datetime
+    expected_minutes: int | None
+
+
+@dataclass(frozen=True)
 class LessonPage:
     """What the lesson page shows: the module, her enrolment, the module's current lessons with her
-    progress, which of them is open, and its HTML (rendered at sync)."""
+    progress, which of them is open, and its HTML (rendered at sync); and the lesson she had open
+    before this request (time on task)."""
 
     module: Module
     enrolment: Enrolment | None
     lessons: list[LessonRow]
     index: int
     html: str
+    visit: OpenVisit | None = None
 
     @property
     def lesson(self) -> LessonRow:
@@ -140,8 +152,11 @@ class LessonPage:
         return self.lessons[self.index + 1] if self.index + 1 < len(self.lessons) else None
 
 
+_VisitedLesson = aliased(Lesson)
+
 # The hottest page there is, so its one statement is built once (no per-request construction or cache
-# key): the module and her enrolment with every current lesson, done or not, and the open lesson's HTML.
+# key): the module and her enrolment with every current lesson, done or not, the open lesson's HTML,
+# and (on every row, a one-row join by primary key) the lesson she had open before, with its minutes.
 _LESSON_PAGE = (
     select(
         Module,
@@ -153,12 +168,17 @@ _LESSON_PAGE = (
         Lesson.duration_minutes,
         LessonProgress.id.is_not(None),
         case((Lesson.slug == bindparam("lesson_slug"), Lesson.html), else_=None),
+        LessonVisit.lesson_id,
+        LessonVisit.opened_at,
+        _VisitedLesson.duration_minutes,
     )
     .join(Lesson, and_(Lesson.module_id == Module.id, Lesson.is_archived.is_(False)))
     .outerjoin(Enrolment, and_(Enrolment.module_id == Module.id, Enrolment.user_id == bindparam("user_id")))
     .outerjoin(
         LessonProgress, and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == bindparam("user_id"))
     )
+    .outerjoin(LessonVisit, LessonVisit.user_id == bindparam("user_id"))
+    .outerjoin(_VisitedLesson, _VisitedLesson.id == LessonVisit.lesson_id)
     .where(Module.slug == bindparam("module_slug"))
     .order_by(Lesson.position)
     # The module comes with every lesson row: only the few columns the page uses (not its overview
@@ -176,9 +196,62 @@ def lesson_page(module_slug: str, lesson_slug: str, user_id: int | None) -> Less
     index = next((i for i, row in enumerate(rows) if row[3] == lesson_slug), None)
     if index is None:
         raise NotFound("Pelajaran tidak ditemukan. Mungkin pelajaran ini sudah dipindahkan atau dihapus dari modul.")
+    first = rows[0]
+    visit = OpenVisit(first[9], first[10], first[11]) if first[9] is not None else None
     return LessonPage(
-        module=rows[0][0], enrolment=rows[0][1], lessons=_lesson_rows(rows, 2), index=index, html=rows[index][8]
+        module=first[0],
+        enrolment=first[1],
+        lessons=_lesson_rows(rows, 2),
+        index=index,
+        html=rows[index][8],
+        visit=visit,
     )
+
+
+# --- time on task -------------------------------------------------------------------------------
+
+_OPEN_VISIT = (
+    select(LessonVisit.lesson_id, LessonVisit.opened_at, Lesson.duration_minutes)
+    .join(Lesson, Lesson.id == LessonVisit.lesson_id)
+    .where(LessonVisit.user_id == bindparam("user_id"))
+)
+
+
+def open_visit(user_id: int) -> OpenVisit | None:
+    """The lesson she has open and since when (one query by primary key), or None."""
+    row = db.session.execute(_OPEN_VISIT, {"user_id": user_id}).first()
+    return OpenVisit(row[0], row[1], row[2]) if row is not None else None
+
+
+_LESSON_TIME_STATE = (
+    select(func.coalesce(LessonTime.seconds, 0), LessonProgress.id.is_not(None))
+    .select_from(Lesson)
+    .outerjoin(LessonTime, and_(LessonTime.lesson_id == Lesson.id, LessonTime.user_id == bindparam("user_id")))
+    .outerjoin(
+        LessonProgress, and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == bindparam("user_id"))
+    )
+    .where(Lesson.id == bindparam("lesson_id"))
+)
+
+
+def lesson_time_state(user_id: int, lesson_id: int) -> tuple[int, bool]:
+    """(her reading seconds on the lesson, whether she marked it done), one query."""
+    row = db.session.execute(_LESSON_TIME_STATE, {"user_id": user_id, "lesson_id": lesson_id}).first()
+    return (int(row[0]), bool(row[1])) if row is not None else (0, False)
+
+
+_MODULE_TIME = (
+    select(func.coalesce(func.sum(LessonTime.seconds), 0), func.coalesce(func.sum(Lesson.duration_minutes), 0))
+    .select_from(Lesson)
+    .outerjoin(LessonTime, and_(LessonTime.lesson_id == Lesson.id, LessonTime.user_id == bindparam("user_id")))
+    .where(Lesson.module_id == bindparam("module_id"), Lesson.is_archived.is_(False))
+)
+
+
+def module_time(user_id: int, module_id: int) -> tuple[int, int]:
+    """(her reading seconds, the expected minutes) over the module's current lessons, one query."""
+    seconds, minutes = db.session.execute(_MODULE_TIME, {"user_id": user_id, "module_id": module_id}).one()
+    return int(seconds), int(minutes)
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import dates
 from lms.accounts.personal_data import register_personal_data
 from lms.content.models import Lesson, Module
 from lms.database import mark_request_writes, utcnow
+from lms.errors import ValidationError
 from lms.extensions import db
 from lms.learning import queries
-from lms.learning.models import Completion, Enrolment, LessonProgress
+from lms.learning.models import Completion, Enrolment, LessonProgress, LessonTime, LessonVisit
 from lms.learning.requirements import requirement_statuses
 from lms.learning.signals import module_completed
+from lms.learning.timing import TimeRule, whole_minutes
 
 
 def _insert(model):
@@ -72,26 +76,120 @@ def visit_is_recorded(
     )
 
 
-def open_lesson(
-    user_id: int, module: Module, lesson: Lesson | queries.LessonRow, enrolment: Enrolment | None = None
-) -> bool:
-    """Opening a lesson enrols her (the first time) and is remembered for "Lanjutkan belajar".
+def time_rule() -> TimeRule:
+    """The time-on-task rule with this installation's settings."""
+    return TimeRule.from_config(current_app.config)
 
-    The lesson page is the hottest page there is: reopening the lesson her enrolment already
-    remembers, within VISIT_REFRESH, writes nothing; otherwise the read transaction ends and the
-    upsert runs in a short write transaction (see `mark_request_writes`). Returns whether it wrote.
+
+class NotEnoughTime(ValidationError):
+    """ "Tandai selesai" before her reading time reaches the share of the lesson's expected minutes."""
+
+    def __init__(self, seconds: int, expected_minutes: int, required_seconds: int) -> None:
+        super().__init__(
+            _(
+                "Anda baru membaca %(read)s menit dari perkiraan %(expected)s menit; tombol ini dapat dipakai "
+                "setelah %(required)s menit. Silakan lanjutkan membaca.",
+                read=whole_minutes(seconds),
+                expected=expected_minutes,
+                required=required_seconds // 60,
+            )
+        )
+        self.seconds = seconds
+        self.required_seconds = required_seconds
+
+
+def _visit_is_current(visit: queries.OpenVisit | None, lesson_id: int, now: datetime) -> bool:
+    """She reopens the lesson she opened less than VISIT_REFRESH ago: its interval simply runs on."""
+    return visit is not None and visit.lesson_id == lesson_id and now - visit.opened_at < VISIT_REFRESH
+
+
+def _credit(user_id: int, lesson_id: int, seconds: int, now: datetime) -> None:
+    """Add seconds to her reading time on the lesson: one upsert, `seconds = seconds + n` in the database."""
+    stmt = _insert(LessonTime).values(user_id=user_id, lesson_id=lesson_id, seconds=seconds, updated_at=now)
+    db.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[LessonTime.user_id, LessonTime.lesson_id],
+            set_={"seconds": LessonTime.seconds + stmt.excluded.seconds, "updated_at": now},
+        )
+    )
+
+
+def move_visit(user_id: int, visit: queries.OpenVisit | None, lesson_id: int | None, now: datetime) -> int:
+    """End the visit she had open, crediting its interval to its lesson, and open `lesson_id` (None:
+    she left the lesson, e.g. "Tandai selesai"). Returns the seconds credited.
+
+    The interval is claimed with a compare-and-set on her one visit row (the lesson and the time read
+    before): when two tabs or devices end the same interval at once, one claims it and the other
+    credits nothing, so the same minutes never count twice. 1–2 short statements.
     """
-    if visit_is_recorded(enrolment, lesson):
+    if visit is None:
+        if lesson_id is not None:
+            stmt = _insert(LessonVisit).values(user_id=user_id, lesson_id=lesson_id, opened_at=now)
+            db.session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[LessonVisit.user_id], set_={"lesson_id": lesson_id, "opened_at": now}
+                )
+            )
+        return 0
+    claimed = (
+        LessonVisit.user_id == user_id,
+        LessonVisit.lesson_id == visit.lesson_id,
+        LessonVisit.opened_at == visit.opened_at,
+    )
+    if lesson_id is None:
+        result = db.session.execute(delete(LessonVisit).where(*claimed))
+    else:
+        result = db.session.execute(update(LessonVisit).where(*claimed).values(lesson_id=lesson_id, opened_at=now))
+    if result.rowcount != 1:
+        return 0
+    seconds = time_rule().credit(visit.opened_at, now, visit.expected_minutes)
+    if seconds:
+        _credit(user_id, visit.lesson_id, seconds, now)
+    return seconds
+
+
+def open_lesson(
+    user_id: int,
+    module: Module,
+    lesson: Lesson | queries.LessonRow,
+    enrolment: Enrolment | None = None,
+    visit: queries.OpenVisit | None = None,
+) -> bool:
+    """Opening a lesson enrols her (the first time), is remembered for "Lanjutkan belajar", ends the
+    interval of the lesson she had open (crediting it) and starts this one's.
+
+    The lesson page is the hottest page there is: reopening, within VISIT_REFRESH, the lesson her
+    enrolment and her visit already hold writes nothing (its interval runs on); otherwise the read
+    transaction ends and the writes (the visit, the credit, the enrolment; each one short statement)
+    run in a short write transaction (see `mark_request_writes`). Returns whether it wrote.
+    """
+    now = utcnow()
+    is_current = _visit_is_current(visit, lesson.id, now)
+    is_recorded = visit_is_recorded(enrolment, lesson, now)
+    if is_current and is_recorded:
         return False
     mark_request_writes()
-    touch_enrolment(user_id, module, lesson)
+    if not is_current:
+        move_visit(user_id, visit, lesson.id, now)
+    if not is_recorded:
+        touch_enrolment(user_id, module, lesson, now=now)
     return True
 
 
 def complete_lesson(user_id: int, module: Module, lesson: Lesson) -> Completion | None:
     """Mark the lesson done (once; doing it again changes nothing) and complete the module when this was
-    the last thing missing. Returns the new Completion, or None when the module is not (newly) complete."""
+    the last thing missing. Returns the new Completion, or None when the module is not (newly) complete.
+
+    Pressing the button ends her visit (its interval is credited first). A lesson not yet done is
+    accepted only once her reading time reaches the rule's share of its expected minutes; before that
+    it raises NotEnoughTime, after the credit was written, which the caller commits: nothing is lost.
+    """
     now = utcnow()
+    move_visit(user_id, queries.open_visit(user_id), None, now)
+    seconds, is_done = queries.lesson_time_state(user_id, lesson.id)
+    rule = time_rule()
+    if not is_done and not rule.is_enough(seconds, lesson.duration_minutes):
+        raise NotEnoughTime(seconds, lesson.duration_minutes, rule.required_seconds(lesson.duration_minutes))
     db.session.execute(
         _insert(LessonProgress)
         .values(user_id=user_id, lesson_id=lesson.id, completed_at=now)
@@ -121,8 +219,8 @@ def try_complete(user_id: int, module: Module) -> Completion | None:
 def record_completion(
     user_id: int, module: Module, *, score: int | None, started_at: datetime | None = None
 ) -> Completion | None:
-    """Write the one Completion of (user, module) — when, score, JP and module version — and send
-    `module_completed` with it.
+    """Write the one Completion of (user, module) — when, score, JP, module version, and her reading
+    time on its lessons beside their expected minutes — and send `module_completed` with it.
 
     The only function that records a completion. The row is inserted in a savepoint: when another
     request recorded it first, the unique key refuses the second, nothing is sent and None is
@@ -131,6 +229,7 @@ def record_completion(
     that raises rolls the completion back with it.
     """
     now = utcnow()
+    engaged_seconds, expected_minutes = queries.module_time(user_id, module.id)
     completion = Completion(
         user_id=user_id,
         module_id=module.id,
@@ -139,6 +238,8 @@ def record_completion(
         score=score,
         jp=module.jp,
         module_version=module.version,
+        engaged_seconds=engaged_seconds,
+        expected_minutes=expected_minutes,
     )
     try:
         with db.session.begin_nested():
