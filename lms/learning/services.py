@@ -253,7 +253,8 @@ def record_completion(
 
 
 def personal_data(user) -> dict:
-    """What learning holds about a person, for the PDP export: enrolments, lessons done, completions."""
+    """What learning holds about a person, for the PDP export: enrolments, lessons done, completions,
+    reading time per lesson."""
     enrolments = queries.enrolments_with_modules(user.id)
     done = db.session.execute(
         select(Module.slug, Lesson.slug, Lesson.title, LessonProgress.completed_at)
@@ -261,6 +262,13 @@ def personal_data(user) -> dict:
         .join(Module, Lesson.module_id == Module.id)
         .where(LessonProgress.user_id == user.id)
         .order_by(LessonProgress.completed_at)
+    ).all()
+    reading = db.session.execute(
+        select(Module.slug, Lesson.slug, LessonTime.seconds, LessonTime.updated_at)
+        .join(Lesson, LessonTime.lesson_id == Lesson.id)
+        .join(Module, Lesson.module_id == Module.id)
+        .where(LessonTime.user_id == user.id)
+        .order_by(Module.slug, Lesson.position)
     ).all()
     return {
         "modul_diikuti": [
@@ -285,8 +293,14 @@ def personal_data(user) -> dict:
                 "nilai": c.score,
                 "jp": c.jp,
                 "versi_modul": c.module_version,
+                "waktu_baca_detik": c.engaged_seconds,
+                "perkiraan_menit": c.expected_minutes,
             }
             for c in queries.completions_with_modules(user.id)
+        ],
+        "waktu_baca": [
+            {"modul": m, "pelajaran": slug, "detik": seconds, "diperbarui": dates.local_iso(at)}
+            for m, slug, seconds, at in reading
         ],
     }
 

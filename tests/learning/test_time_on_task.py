@@ -13,6 +13,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from config import Config
+from lms.accounts.personal_data import export_personal_data
 from lms.content.models import Lesson, Module
 from lms.learning import queries, services
 from lms.learning.models import Completion, LessonProgress, LessonTime, LessonVisit
@@ -214,6 +215,13 @@ def test_a_completion_records_her_reading_time_beside_the_expected_minutes(rule_
     assert completion is not None
     assert completion.engaged_seconds == (7 + 3 + 30) * 60
     assert completion.expected_minutes == 12 + 5 + 60
+    exported = export_personal_data(user)["pembelajaran"]  # UU PDP: she can see what was measured
+    assert exported["modul_selesai"][0]["waktu_baca_detik"] == 2400
+    assert {(r["pelajaran"], r["detik"]) for r in exported["waktu_baca"]} == {
+        ("baca", 420),
+        ("singkat", 180),
+        ("panjang", 1800),
+    }
 
 
 def test_the_module_page_and_the_lesson_page_state_the_time_rule(rule_on, module, learner):
