@@ -263,6 +263,7 @@ class ModulePage:
     enrolment: Enrolment | None
     completion: Completion | None
     lessons: list[LessonRow]
+    visit: OpenVisit | None = None
 
     @property
     def is_open_to_her(self) -> bool:
@@ -271,7 +272,7 @@ class ModulePage:
 
 
 # The module page's one statement, built once: the module with her enrolment and completion and
-# every current lesson (none: one row with no lesson), done or not.
+# every current lesson (none: one row with no lesson), done or not, and the lesson she had open.
 _MODULE_PAGE = (
     select(
         Module,
@@ -283,6 +284,9 @@ _MODULE_PAGE = (
         Lesson.position,
         Lesson.duration_minutes,
         LessonProgress.id.is_not(None),
+        LessonVisit.lesson_id,
+        LessonVisit.opened_at,
+        _VisitedLesson.duration_minutes,
     )
     .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.is_archived.is_(False)))
     .outerjoin(Enrolment, and_(Enrolment.module_id == Module.id, Enrolment.user_id == bindparam("user_id")))
@@ -290,6 +294,8 @@ _MODULE_PAGE = (
     .outerjoin(
         LessonProgress, and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == bindparam("user_id"))
     )
+    .outerjoin(LessonVisit, LessonVisit.user_id == bindparam("user_id"))
+    .outerjoin(_VisitedLesson, _VisitedLesson.id == LessonVisit.lesson_id)
     .where(Module.slug == bindparam("module_slug"))
     .order_by(Lesson.position)
     # Only what the page shows (not the tags, hashes or counters), the rest loads if something asks.
@@ -318,7 +324,8 @@ def module_page(slug: str, user_id: int | None) -> ModulePage:
         raise NotFound("Modul tidak ditemukan.")
     first = rows[0]
     lessons = _lesson_rows(rows, 3) if first[3] is not None else []
-    return ModulePage(module=first[0], enrolment=first[1], completion=first[2], lessons=lessons)
+    visit = OpenVisit(first[9], first[10], first[11]) if first[9] is not None else None
+    return ModulePage(module=first[0], enrolment=first[1], completion=first[2], lessons=lessons, visit=visit)
 
 
 # Beranda's "Lanjutkan belajar", "Tandai selesai" and the completion check: built once. With `user_id`

@@ -176,6 +176,16 @@ def open_lesson(
     return True
 
 
+def leave_lesson(user_id: int, visit: queries.OpenVisit | None) -> bool:
+    """She left the lesson she had open for another learning page (the module page): its interval ends
+    and is credited. Nothing open, nothing written. Returns whether it wrote (the view then commits)."""
+    if visit is None:
+        return False
+    mark_request_writes()
+    move_visit(user_id, visit, None, utcnow())
+    return True
+
+
 def complete_lesson(user_id: int, module: Module, lesson: Lesson) -> Completion | None:
     """Mark the lesson done (once; doing it again changes nothing) and complete the module when this was
     the last thing missing. Returns the new Completion, or None when the module is not (newly) complete.

@@ -143,11 +143,16 @@ def _module_page(page: queries.ModulePage, user_id: int | None, *, preview: bool
 @learning.route("/modul/<slug>")
 @login_required
 def module(slug: str):
-    """Overview, lessons done or not, progress, the quiz state and the completion rule in plain words."""
+    """Overview, lessons done or not, progress, the quiz state and the completion rule in plain words.
+    Opening it ends the reading time of the lesson she had open."""
     page = queries.module_page(slug, current_user.id)
     if not page.is_open_to_her:
         raise NotFound("Modul tidak ditemukan.")
-    return _module_page(page, current_user.id, preview=False)
+    html = _module_page(page, current_user.id, preview=False)
+    # Coming from a lesson: its reading time ends here (a short write after the page was read).
+    if services.leave_lesson(current_user.id, page.visit):
+        db.session.commit()
+    return html
 
 
 @learning.route("/modul/<slug>/pelajaran/<lesson_slug>")

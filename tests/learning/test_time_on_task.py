@@ -230,3 +230,20 @@ def test_the_module_page_and_the_lesson_page_state_the_time_rule(rule_on, module
     assert "sekurang-kurangnya 50% dari perkiraan waktunya" in page
     lesson = browser.get(lesson_url("waktu", "baca")).get_data(as_text=True)
     assert "setelah Anda membaca pelajaran ini sekurang-kurangnya 6 menit" in lesson
+
+
+def test_going_back_to_the_module_page_ends_the_lessons_time_once(rule_on, clock, module, learner, app, db):
+    from tests.learning.helpers import count_statements
+
+    browser, user = learner
+    browser.get(lesson_url("waktu", "baca"))
+    clock.shift(timedelta(minutes=4))
+    assert browser.get("/modul/waktu").status_code == 200
+    assert seconds_on(db, user, "baca") == 240
+    assert db.session.get(LessonVisit, user.id) is None
+    clock.shift(timedelta(minutes=20))  # time on the module page, or away, is no lesson's
+    with count_statements(db.engine) as again:
+        assert browser.get("/modul/waktu").status_code == 200
+    assert not [s for s in again if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    browser.get(lesson_url("waktu", "baca"))
+    assert seconds_on(db, user, "baca") == 240
