@@ -24,6 +24,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value is not None else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = env_str(name)
+    return float(value) if value is not None else default
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = env_str(name)
     if value is None:
@@ -82,6 +87,16 @@ class Config:
     JP_TARGET_PNS = env_int("LMS_JP_TARGET_PNS", 20)
     JP_TARGET_PPPK = env_int("LMS_JP_TARGET_PPPK", 20)
 
+    # Time on task (lms/learning/timing.py). "Tandai selesai" is accepted once her reading time reaches this
+    # share of the lesson's expected minutes: 0.5 is twice the 180 words a minute the estimate assumes,
+    # about the fastest an adult reads to learn (skimming, not studying, is faster). Each interval between
+    # her requests counts at most twice the lesson's minutes and at most LMS_TIME_MAX_INTERVAL_MINUTES;
+    # one longer than LMS_IDLE_MINUTES (the session would have ended) counts nothing. The HR list
+    # "perlu ditinjau" holds completions whose reading time is under LMS_REVIEW_TIME_SHARE of expected.
+    MIN_TIME_SHARE = env_float("LMS_MIN_TIME_SHARE", 0.5)
+    TIME_MAX_INTERVAL_MINUTES = env_int("LMS_TIME_MAX_INTERVAL_MINUTES", 30)
+    REVIEW_TIME_SHARE = env_float("LMS_REVIEW_TIME_SHARE", 0.75)
+
     # Rate limits (Flask-Limiter): memory by default, Redis when RATELIMIT_STORAGE_URI is set.
     RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
@@ -139,6 +154,9 @@ class TestingConfig(Config):
     LMS_PUBLIC_URL = "http://lentera.test"
     LMS_CERT_SIGNING_P12 = None  # tests that sign configure a throwaway key themselves
     LMS_CERT_SIGNING_PASSWORD = None
+    # Tests of other things press "Tandai selesai" at once; the tests of the time rule (tests/learning/
+    # test_time_on_task.py, the browser test) set the real default, Config.MIN_TIME_SHARE, themselves.
+    MIN_TIME_SHARE = 0.0
 
 
 class ProductionConfig(Config):

@@ -51,10 +51,12 @@ def add_security_headers(app: Flask) -> None:
 
 def is_logged_in() -> bool:
     """Whether a user is logged in for this request: the user Flask-Login loaded, else its key in the
-    session. Never reads the database, so it is safe while an error page is answered."""
+    session. Never reads the database, so it is safe while an error page is answered: `is_anonymous` is a
+    constant of the class, where `is_authenticated` reads the user's row (expired once the view committed,
+    so it would be loaded again after every write)."""
     user = g.get("_login_user")
     if user is not None:
-        return bool(user.is_authenticated)
+        return not user.is_anonymous
     return session.get("_user_id") is not None
 
 

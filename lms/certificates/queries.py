@@ -395,6 +395,36 @@ def counted_completions_in_year(user: User, year: int) -> list[Completion]:
     )
 
 
+# --- time on task: completions to review ----------------------------------------------------------
+
+
+def completions_to_review(scope: Opd | None, year: int, share: float, opd_id: int | None = None) -> list[Completion]:
+    """Completions of `year` (WIB) whose recorded reading time is under `share` of the lessons' expected
+    minutes (*perlu ditinjau*), within the scope and optionally one OPD, with person, OPD and module, the
+    shortest share first (one query). Completions recorded before time was measured are not listed."""
+    start, end = dates.year_bounds(year)
+    stmt = (
+        select(Completion)
+        .join(Completion.user)
+        .outerjoin(User.opd)
+        .join(Completion.module)
+        .options(contains_eager(Completion.user).contains_eager(User.opd), contains_eager(Completion.module))
+        .where(
+            Completion.engaged_seconds.is_not(None),
+            Completion.expected_minutes > 0,
+            Completion.engaged_seconds < Completion.expected_minutes * (60 * float(share)),
+            Completion.completed_at >= start,
+            Completion.completed_at < end,
+        )
+    )
+    if scope is not None:
+        stmt = stmt.where(User.opd_id == scope.id)
+    elif opd_id:
+        stmt = stmt.where(User.opd_id == opd_id)
+    ratio = Completion.engaged_seconds * 1.0 / Completion.expected_minutes
+    return list(db.session.scalars(stmt.order_by(ratio, Completion.completed_at.desc(), Completion.id)))
+
+
 # --- SIASN ---------------------------------------------------------------------------------------
 
 

@@ -40,6 +40,7 @@ from lms.extensions import db, limiter
 from lms.i18n import long_date
 from lms.learning import queries as learning_queries
 from lms.learning.links import CompletionItem
+from lms.learning.timing import whole_minutes
 from lms.security import role_required
 from lms.urls import public_url
 
@@ -458,10 +459,11 @@ def person(user_id: int):
                 item.completion.counted_jp,
                 item.completion.score if item.completion.score is not None else "",
                 as_text(item.certificate.number) if item.certificate else "",
+                *_reading_cells(item.completion),
             ]
             for item in overview.completed_this_year
         ]
-        header = ["NIP", "Modul", "Tanggal selesai", "JP", "Nilai", "Nomor sertifikat"]
+        header = ["NIP", "Modul", "Tanggal selesai", "JP", "Nilai", "Nomor sertifikat", *READING_COLUMNS]
         export = _table_export(f"selesai-{year}-{user.nip}", header, rows)
     if export is not None:
         return export
@@ -474,7 +476,73 @@ def person(user_id: int):
         format_nip=format_nip,
         status_labels=STATUS_LABELS,
         status_of=lambda c: _status_of(c, dates.today()),
+        reading_minutes=whole_minutes,
     )
+
+
+# Reading time in exports: whole minutes read and expected (empty: completed before it was measured).
+READING_COLUMNS = ["Waktu baca (menit)", "Perkiraan waktu pelajaran (menit)"]
+
+
+def _reading_cells(completion) -> list:
+    if completion.engaged_seconds is None:
+        return ["", completion.expected_minutes if completion.expected_minutes is not None else ""]
+    return [whole_minutes(completion.engaged_seconds), completion.expected_minutes or ""]
+
+
+def _review_share() -> float:
+    return float(current_app.config["REVIEW_TIME_SHARE"])
+
+
+@certificates.route("/hr/perlu-ditinjau")
+@role_required(HR)
+def review():
+    """Completions whose reading time is under LMS_REVIEW_TIME_SHARE of the expected minutes, by OPD."""
+    scope = _scope()
+    year = _year()
+    opd_id = scope.id if scope is not None else _int_arg("opd")
+    share = _review_share()
+    completions = queries.completions_to_review(scope, year, share, opd_id)
+    export = _table_export(
+        f"perlu-ditinjau-{year}" + (f"-opd-{opd_id}" if opd_id else ""),
+        ["NIP", "Nama", "Perangkat Daerah", "Modul", "Tanggal selesai", "JP", *READING_COLUMNS, "Persen"],
+        [
+            [
+                as_text(c.user.nip),
+                c.user.name,
+                c.user.opd.name if c.user.opd else "",
+                c.module.title,
+                as_text(dmy(dates.local_date(c.completed_at))),
+                c.jp,
+                *_reading_cells(c),
+                _reading_percent(c),
+            ]
+            for c in completions
+        ],
+    )
+    if export is not None:
+        return export
+    return render_template(
+        "certificates/review.html",
+        completions=completions[:200],
+        total=len(completions),
+        year=year,
+        opd_id=opd_id,
+        scope=scope,
+        opds=queries.opd_choices(scope),
+        share_percent=round(share * 100),
+        min_share_percent=round(float(current_app.config["MIN_TIME_SHARE"]) * 100),
+        format_nip=format_nip,
+        reading_minutes=whole_minutes,
+        reading_percent=_reading_percent,
+    )
+
+
+def _reading_percent(completion) -> int:
+    """Reading time as a whole percentage of the expected minutes (rounded down)."""
+    if not completion.expected_minutes or completion.engaged_seconds is None:
+        return 0
+    return completion.engaged_seconds * 100 // (completion.expected_minutes * 60)
 
 
 @certificates.route("/hr/asn/<int:user_id>/terbitkan", methods=["POST"])

@@ -49,6 +49,31 @@ class LessonProgress(db.Model):
     lesson: Mapped[Lesson] = relationship()
 
 
+class LessonVisit(db.Model):
+    """The lesson she has open, per learner (one row, whatever her tabs and devices): the start of the
+    interval her next lesson request credits. Moved with a compare-and-set, so an interval counts once."""
+
+    __tablename__ = "lesson_visits"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(TZDateTime())
+
+
+class LessonTime(db.Model):
+    """Her reading time on a lesson, in seconds, accumulated over visits and devices (lms/learning/timing.py)."""
+
+    __tablename__ = "lesson_times"
+    __table_args__ = (
+        UniqueConstraint("user_id", "lesson_id"),
+        CheckConstraint("seconds >= 0", name="seconds_nonnegative"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    seconds: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
+
+
 class Completion(db.Model):
     """A completed module: the record JP totals and certificates build on. What she did — when, score,
     JP, module version — is recorded once and never changed.
@@ -71,6 +96,7 @@ class Completion(db.Model):
         CheckConstraint("jp >= 0", name="jp_nonnegative"),
         CheckConstraint("score IS NULL OR score BETWEEN 0 AND 100", name="score_range"),
         CheckConstraint("module_version >= 1", name="module_version_positive"),
+        CheckConstraint("engaged_seconds IS NULL OR engaged_seconds >= 0", name="engaged_seconds_nonnegative"),
         Index("ix_completions_completed_at", "completed_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,6 +111,10 @@ class Completion(db.Model):
     valid_until: Mapped[date | None] = mapped_column(Date)
     voided_at: Mapped[datetime | None] = mapped_column(TZDateTime())
     jp_exclusion: Mapped[str | None] = mapped_column(String(20))
+    # Her reading time on the module's lessons at completion, and their expected minutes then (None:
+    # completed before time on task was measured).
+    engaged_seconds: Mapped[int | None]
+    expected_minutes: Mapped[int | None]
 
     user: Mapped[User] = relationship()
     module: Mapped[Module] = relationship()

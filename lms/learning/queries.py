@@ -7,7 +7,7 @@ learners: pages built from them stay bounded (tests assert it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 
 from flask import current_app
@@ -20,7 +20,7 @@ from lms.accounts.models import User
 from lms.content.models import Lesson, Module
 from lms.errors import NotFound
 from lms.extensions import db
-from lms.learning.models import Completion, Enrolment, LessonProgress
+from lms.learning.models import Completion, Enrolment, LessonProgress, LessonTime, LessonVisit
 
 CATALOGUE_PAGE_SIZE = 20
 LEVELS = ("dasar", "menengah", "lanjut")
@@ -118,15 +118,26 @@ def lesson_in_module(module_slug: str, lesson_slug: str) -> tuple[Module, Lesson
 
 
 @dataclass(frozen=True)
+class OpenVisit:
+    """The lesson she has open (any module, any device) since when, with its expected minutes."""
+
+    lesson_id: int
+    opened_at: datetime
+    expected_minutes: int | None
+
+
+@dataclass(frozen=True)
 class LessonPage:
     """What the lesson page shows: the module, her enrolment, the module's current lessons with her
-    progress, which of them is open, and its HTML (rendered at sync)."""
+    progress, which of them is open, and its HTML (rendered at sync); and the lesson she had open
+    before this request (time on task)."""
 
     module: Module
     enrolment: Enrolment | None
     lessons: list[LessonRow]
     index: int
     html: str
+    visit: OpenVisit | None = None
 
     @property
     def lesson(self) -> LessonRow:
@@ -141,8 +152,11 @@ class LessonPage:
         return self.lessons[self.index + 1] if self.index + 1 < len(self.lessons) else None
 
 
+_VisitedLesson = aliased(Lesson)
+
 # The hottest page there is, so its one statement is built once (no per-request construction or cache
-# key): the module and her enrolment with every current lesson, done or not, and the open lesson's HTML.
+# key): the module and her enrolment with every current lesson, done or not, the open lesson's HTML,
+# and (on every row, a one-row join by primary key) the lesson she had open before, with its minutes.
 _LESSON_PAGE = (
     select(
         Module,
@@ -154,12 +168,17 @@ _LESSON_PAGE = (
         Lesson.duration_minutes,
         LessonProgress.id.is_not(None),
         case((Lesson.slug == bindparam("lesson_slug"), Lesson.html), else_=None),
+        LessonVisit.lesson_id,
+        LessonVisit.opened_at,
+        _VisitedLesson.duration_minutes,
     )
     .join(Lesson, and_(Lesson.module_id == Module.id, Lesson.is_archived.is_(False)))
     .outerjoin(Enrolment, and_(Enrolment.module_id == Module.id, Enrolment.user_id == bindparam("user_id")))
     .outerjoin(
         LessonProgress, and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == bindparam("user_id"))
     )
+    .outerjoin(LessonVisit, LessonVisit.user_id == bindparam("user_id"))
+    .outerjoin(_VisitedLesson, _VisitedLesson.id == LessonVisit.lesson_id)
     .where(Module.slug == bindparam("module_slug"))
     .order_by(Lesson.position)
     # The module comes with every lesson row: only the few columns the page uses (not its overview
@@ -177,9 +196,62 @@ def lesson_page(module_slug: str, lesson_slug: str, user_id: int | None) -> Less
     index = next((i for i, row in enumerate(rows) if row[3] == lesson_slug), None)
     if index is None:
         raise NotFound("Pelajaran tidak ditemukan. Mungkin pelajaran ini sudah dipindahkan atau dihapus dari modul.")
+    first = rows[0]
+    visit = OpenVisit(first[9], first[10], first[11]) if first[9] is not None else None
     return LessonPage(
-        module=rows[0][0], enrolment=rows[0][1], lessons=_lesson_rows(rows, 2), index=index, html=rows[index][8]
+        module=first[0],
+        enrolment=first[1],
+        lessons=_lesson_rows(rows, 2),
+        index=index,
+        html=rows[index][8],
+        visit=visit,
     )
+
+
+# --- time on task -------------------------------------------------------------------------------
+
+_OPEN_VISIT = (
+    select(LessonVisit.lesson_id, LessonVisit.opened_at, Lesson.duration_minutes)
+    .join(Lesson, Lesson.id == LessonVisit.lesson_id)
+    .where(LessonVisit.user_id == bindparam("user_id"))
+)
+
+
+def open_visit(user_id: int) -> OpenVisit | None:
+    """The lesson she has open and since when (one query by primary key), or None."""
+    row = db.session.execute(_OPEN_VISIT, {"user_id": user_id}).first()
+    return OpenVisit(row[0], row[1], row[2]) if row is not None else None
+
+
+_LESSON_TIME_STATE = (
+    select(func.coalesce(LessonTime.seconds, 0), LessonProgress.id.is_not(None))
+    .select_from(Lesson)
+    .outerjoin(LessonTime, and_(LessonTime.lesson_id == Lesson.id, LessonTime.user_id == bindparam("user_id")))
+    .outerjoin(
+        LessonProgress, and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == bindparam("user_id"))
+    )
+    .where(Lesson.id == bindparam("lesson_id"))
+)
+
+
+def lesson_time_state(user_id: int, lesson_id: int) -> tuple[int, bool]:
+    """(her reading seconds on the lesson, whether she marked it done), one query."""
+    row = db.session.execute(_LESSON_TIME_STATE, {"user_id": user_id, "lesson_id": lesson_id}).first()
+    return (int(row[0]), bool(row[1])) if row is not None else (0, False)
+
+
+_MODULE_TIME = (
+    select(func.coalesce(func.sum(LessonTime.seconds), 0), func.coalesce(func.sum(Lesson.duration_minutes), 0))
+    .select_from(Lesson)
+    .outerjoin(LessonTime, and_(LessonTime.lesson_id == Lesson.id, LessonTime.user_id == bindparam("user_id")))
+    .where(Lesson.module_id == bindparam("module_id"), Lesson.is_archived.is_(False))
+)
+
+
+def module_time(user_id: int, module_id: int) -> tuple[int, int]:
+    """(her reading seconds, the expected minutes) over the module's current lessons, one query."""
+    seconds, minutes = db.session.execute(_MODULE_TIME, {"user_id": user_id, "module_id": module_id}).one()
+    return int(seconds), int(minutes)
 
 
 @dataclass(frozen=True)
@@ -191,6 +263,7 @@ class ModulePage:
     enrolment: Enrolment | None
     completion: Completion | None
     lessons: list[LessonRow]
+    visit: OpenVisit | None = None
 
     @property
     def is_open_to_her(self) -> bool:
@@ -204,8 +277,8 @@ _IS_LATEST_COMPLETION = ~exists().where(
     _LATER.user_id == Completion.user_id, _LATER.module_id == Completion.module_id, _LATER.cycle > Completion.cycle
 )
 
-# The module page's one statement, built once: the module with her enrolment and latest completion and
-# every current lesson (none: one row with no lesson), done or not.
+# The module page's one statement, built once: the module with her enrolment and latest completion,
+# every current lesson (none: one row with no lesson), done or not, and the lesson she had open.
 _MODULE_PAGE = (
     select(
         Module,
@@ -217,6 +290,9 @@ _MODULE_PAGE = (
         Lesson.position,
         Lesson.duration_minutes,
         LessonProgress.id.is_not(None),
+        LessonVisit.lesson_id,
+        LessonVisit.opened_at,
+        _VisitedLesson.duration_minutes,
     )
     .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.is_archived.is_(False)))
     .outerjoin(Enrolment, and_(Enrolment.module_id == Module.id, Enrolment.user_id == bindparam("user_id")))
@@ -227,6 +303,8 @@ _MODULE_PAGE = (
     .outerjoin(
         LessonProgress, and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == bindparam("user_id"))
     )
+    .outerjoin(LessonVisit, LessonVisit.user_id == bindparam("user_id"))
+    .outerjoin(_VisitedLesson, _VisitedLesson.id == LessonVisit.lesson_id)
     .where(Module.slug == bindparam("module_slug"))
     .order_by(Lesson.position)
     # Only what the page shows (not the tags, hashes or counters), the rest loads if something asks.
@@ -255,7 +333,8 @@ def module_page(slug: str, user_id: int | None) -> ModulePage:
         raise NotFound("Modul tidak ditemukan.")
     first = rows[0]
     lessons = _lesson_rows(rows, 3) if first[3] is not None else []
-    return ModulePage(module=first[0], enrolment=first[1], completion=first[2], lessons=lessons)
+    visit = OpenVisit(first[9], first[10], first[11]) if first[9] is not None else None
+    return ModulePage(module=first[0], enrolment=first[1], completion=first[2], lessons=lessons, visit=visit)
 
 
 # Beranda's "Lanjutkan belajar", "Tandai selesai" and the completion check: built once. With `user_id`

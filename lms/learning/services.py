@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -15,13 +17,14 @@ from lms import dates
 from lms.accounts.personal_data import register_personal_data
 from lms.content.models import Lesson, Module
 from lms.database import mark_request_writes, utcnow
-from lms.errors import Conflict
+from lms.errors import Conflict, ValidationError
 from lms.extensions import db
 from lms.learning import queries
 from lms.learning.jp import JpEntry, jp_exclusions
-from lms.learning.models import Completion, Enrolment, LessonProgress
+from lms.learning.models import Completion, Enrolment, LessonProgress, LessonTime, LessonVisit
 from lms.learning.requirements import requirement_statuses
 from lms.learning.signals import module_completed
+from lms.learning.timing import TimeRule, whole_minutes
 
 
 def _insert(model):
@@ -74,19 +77,113 @@ def visit_is_recorded(
     )
 
 
-def open_lesson(
-    user_id: int, module: Module, lesson: Lesson | queries.LessonRow, enrolment: Enrolment | None = None
-) -> bool:
-    """Opening a lesson enrols her (the first time) and is remembered for "Lanjutkan belajar".
+def time_rule() -> TimeRule:
+    """The time-on-task rule with this installation's settings."""
+    return TimeRule.from_config(current_app.config)
 
-    The lesson page is the hottest page there is: reopening the lesson her enrolment already
-    remembers, within VISIT_REFRESH, writes nothing; otherwise the read transaction ends and the
-    upsert runs in a short write transaction (see `mark_request_writes`). Returns whether it wrote.
+
+class NotEnoughTime(ValidationError):
+    """ "Tandai selesai" before her reading time reaches the share of the lesson's expected minutes."""
+
+    def __init__(self, seconds: int, expected_minutes: int, required_seconds: int) -> None:
+        super().__init__(
+            _(
+                "Anda baru membaca %(read)s menit dari perkiraan %(expected)s menit; tombol ini dapat dipakai "
+                "setelah %(required)s menit. Silakan lanjutkan membaca.",
+                read=whole_minutes(seconds),
+                expected=expected_minutes,
+                required=required_seconds // 60,
+            )
+        )
+        self.seconds = seconds
+        self.required_seconds = required_seconds
+
+
+def _visit_is_current(visit: queries.OpenVisit | None, lesson_id: int, now: datetime) -> bool:
+    """She reopens the lesson she opened less than VISIT_REFRESH ago: its interval simply runs on."""
+    return visit is not None and visit.lesson_id == lesson_id and now - visit.opened_at < VISIT_REFRESH
+
+
+def _credit(user_id: int, lesson_id: int, seconds: int, now: datetime) -> None:
+    """Add seconds to her reading time on the lesson: one upsert, `seconds = seconds + n` in the database."""
+    stmt = _insert(LessonTime).values(user_id=user_id, lesson_id=lesson_id, seconds=seconds, updated_at=now)
+    db.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[LessonTime.user_id, LessonTime.lesson_id],
+            set_={"seconds": LessonTime.seconds + stmt.excluded.seconds, "updated_at": now},
+        )
+    )
+
+
+def move_visit(user_id: int, visit: queries.OpenVisit | None, lesson_id: int | None, now: datetime) -> int:
+    """End the visit she had open, crediting its interval to its lesson, and open `lesson_id` (None:
+    she left the lesson, e.g. "Tandai selesai"). Returns the seconds credited.
+
+    The interval is claimed with a compare-and-set on her one visit row (the lesson and the time read
+    before): when two tabs or devices end the same interval at once, one claims it and the other
+    credits nothing, so the same minutes never count twice. 1–2 short statements.
     """
-    if visit_is_recorded(enrolment, lesson):
+    if visit is None:
+        if lesson_id is not None:
+            stmt = _insert(LessonVisit).values(user_id=user_id, lesson_id=lesson_id, opened_at=now)
+            db.session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[LessonVisit.user_id], set_={"lesson_id": lesson_id, "opened_at": now}
+                )
+            )
+        return 0
+    claimed = (
+        LessonVisit.user_id == user_id,
+        LessonVisit.lesson_id == visit.lesson_id,
+        LessonVisit.opened_at == visit.opened_at,
+    )
+    if lesson_id is None:
+        result = db.session.execute(delete(LessonVisit).where(*claimed))
+    else:
+        result = db.session.execute(update(LessonVisit).where(*claimed).values(lesson_id=lesson_id, opened_at=now))
+    if result.rowcount != 1:
+        return 0
+    seconds = time_rule().credit(visit.opened_at, now, visit.expected_minutes)
+    if seconds:
+        _credit(user_id, visit.lesson_id, seconds, now)
+    return seconds
+
+
+def open_lesson(
+    user_id: int,
+    module: Module,
+    lesson: Lesson | queries.LessonRow,
+    enrolment: Enrolment | None = None,
+    visit: queries.OpenVisit | None = None,
+) -> bool:
+    """Opening a lesson enrols her (the first time), is remembered for "Lanjutkan belajar", ends the
+    interval of the lesson she had open (crediting it) and starts this one's.
+
+    The lesson page is the hottest page there is: reopening, within VISIT_REFRESH, the lesson her
+    enrolment and her visit already hold writes nothing (its interval runs on); otherwise the read
+    transaction ends and the writes (the visit, the credit, the enrolment; each one short statement)
+    run in a short write transaction (see `mark_request_writes`). Returns whether it wrote.
+    """
+    now = utcnow()
+    is_current = _visit_is_current(visit, lesson.id, now)
+    is_recorded = visit_is_recorded(enrolment, lesson, now)
+    if is_current and is_recorded:
         return False
     mark_request_writes()
-    touch_enrolment(user_id, module, lesson)
+    if not is_current:
+        move_visit(user_id, visit, lesson.id, now)
+    if not is_recorded:
+        touch_enrolment(user_id, module, lesson, now=now)
+    return True
+
+
+def leave_lesson(user_id: int, visit: queries.OpenVisit | None) -> bool:
+    """She left the lesson she had open for another learning page (the module page): its interval ends
+    and is credited. Nothing open, nothing written. Returns whether it wrote (the view then commits)."""
+    if visit is None:
+        return False
+    mark_request_writes()
+    move_visit(user_id, visit, None, utcnow())
     return True
 
 
@@ -94,12 +191,13 @@ def start_new_cycle(user_id: int, module: Module) -> None:
     """Begin the module again after her latest completion expired (its certificate_valid_months have
     passed) or was voided: recertification.
 
-    The new cycle starts from scratch: her lessons of the module are no longer marked done and quiz
-    attempts from before no longer count (the quiz domain reads `Enrolment.cycle_started_at`), so a new
-    completion needs the lessons and the quiz again. Completions and certificates of earlier cycles
-    stay as history; the new completion gets a certificate of its own and counts JP in its own year
-    (by the rule of lms.learning.jp). Raises Conflict when there is nothing to renew: never completed,
-    still valid, or already begun again.
+    The new cycle starts from scratch: her lessons of the module are no longer marked done, her reading
+    time on them starts again from zero, and quiz attempts from before no longer count (the quiz domain
+    reads `Enrolment.cycle_started_at`), so a new completion needs the lessons, their reading time and
+    the quiz again. Completions and certificates of earlier cycles stay as history (each completion keeps
+    its own engaged_seconds); the new completion gets a certificate of its own and counts JP in its own
+    year (by the rule of lms.learning.jp). Raises Conflict when there is nothing to renew: never
+    completed, still valid, or already begun again.
     """
     latest = queries.completion_of(user_id, module.id)
     if latest is None or not queries.is_renewable(latest):
@@ -116,21 +214,32 @@ def start_new_cycle(user_id: int, module: Module) -> None:
         .values(cycle_started_at=now, last_lesson_id=None)
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(
-        delete(LessonProgress)
-        .where(
-            LessonProgress.user_id == user_id,
-            LessonProgress.lesson_id.in_(select(Lesson.id).where(Lesson.module_id == module.id)),
+    module_lessons = select(Lesson.id).where(Lesson.module_id == module.id)
+    # Lessons done and reading time both start from zero: the time of the earlier cycle is kept on its
+    # completion (engaged_seconds) and must not let the new cycle's lessons be marked done unread.
+    for model in (LessonProgress, LessonTime, LessonVisit):
+        db.session.execute(
+            delete(model)
+            .where(model.user_id == user_id, model.lesson_id.in_(module_lessons))
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    )
     db.session.expire_all()
 
 
 def complete_lesson(user_id: int, module: Module, lesson: Lesson) -> Completion | None:
     """Mark the lesson done (once; doing it again changes nothing) and complete the module when this was
-    the last thing missing. Returns the new Completion, or None when the module is not (newly) complete."""
+    the last thing missing. Returns the new Completion, or None when the module is not (newly) complete.
+
+    Pressing the button ends her visit (its interval is credited first). A lesson not yet done is
+    accepted only once her reading time reaches the rule's share of its expected minutes; before that
+    it raises NotEnoughTime, after the credit was written, which the caller commits: nothing is lost.
+    """
     now = utcnow()
+    move_visit(user_id, queries.open_visit(user_id), None, now)
+    seconds, is_done = queries.lesson_time_state(user_id, lesson.id)
+    rule = time_rule()
+    if not is_done and not rule.is_enough(seconds, lesson.duration_minutes):
+        raise NotEnoughTime(seconds, lesson.duration_minutes, rule.required_seconds(lesson.duration_minutes))
     db.session.execute(
         _insert(LessonProgress)
         .values(user_id=user_id, lesson_id=lesson.id, completed_at=now)
@@ -165,9 +274,9 @@ def try_complete(user_id: int, module: Module) -> Completion | None:
 def record_completion(
     user_id: int, module: Module, *, score: int | None, started_at: datetime | None = None
 ) -> Completion | None:
-    """Write the Completion of (user, module) for her next cycle — when, score, JP, module version and
-    until when it is valid (the module's certificate_valid_months) — count its JP by the one rule
-    (`recount_jp`) and send `module_completed` with it.
+    """Write the Completion of (user, module) for her next cycle — when, score, JP, module version, until
+    when it is valid (the module's certificate_valid_months), and her reading time on its lessons beside
+    their expected minutes — count its JP by the one rule (`recount_jp`) and send `module_completed` with it.
 
     The only function that records a completion. Cycle 1 the first time, the next one only after an
     expired or voided completion; while her latest completion stands, nothing is written and None is
@@ -182,6 +291,7 @@ def record_completion(
     if latest is not None and not queries.is_renewable(latest):
         return None  # her completion stands (not expired, not voided): never a second record of it
     months = module.certificate_valid_months
+    engaged_seconds, expected_minutes = queries.module_time(user_id, module.id)
     completion = Completion(
         user_id=user_id,
         module_id=module.id,
@@ -192,6 +302,8 @@ def record_completion(
         jp=module.jp,
         module_version=module.version,
         valid_until=dates.add_months(dates.local_date(now), months) if months else None,
+        engaged_seconds=engaged_seconds,
+        expected_minutes=expected_minutes,
     )
     try:
         with db.session.begin_nested():
@@ -234,7 +346,8 @@ def void_completion(completion: Completion, *, at: datetime | None = None) -> bo
 
 
 def personal_data(user) -> dict:
-    """What learning holds about a person, for the PDP export: enrolments, lessons done, completions."""
+    """What learning holds about a person, for the PDP export: enrolments, lessons done, completions,
+    reading time per lesson."""
     enrolments = queries.enrolments_with_modules(user.id)
     done = db.session.execute(
         select(Module.slug, Lesson.slug, Lesson.title, LessonProgress.completed_at)
@@ -242,6 +355,13 @@ def personal_data(user) -> dict:
         .join(Module, Lesson.module_id == Module.id)
         .where(LessonProgress.user_id == user.id)
         .order_by(LessonProgress.completed_at)
+    ).all()
+    reading = db.session.execute(
+        select(Module.slug, Lesson.slug, LessonTime.seconds, LessonTime.updated_at)
+        .join(Lesson, LessonTime.lesson_id == Lesson.id)
+        .join(Module, Lesson.module_id == Module.id)
+        .where(LessonTime.user_id == user.id)
+        .order_by(Module.slug, Lesson.position)
     ).all()
     return {
         "modul_diikuti": [
@@ -267,8 +387,14 @@ def personal_data(user) -> dict:
                 "jp": c.jp,
                 "jp_dihitung": c.counted_jp,
                 "versi_modul": c.module_version,
+                "waktu_baca_detik": c.engaged_seconds,
+                "perkiraan_menit": c.expected_minutes,
             }
             for c in queries.completions_with_modules(user.id)
+        ],
+        "waktu_baca": [
+            {"modul": m, "pelajaran": slug, "detik": seconds, "diperbarui": dates.local_iso(at)}
+            for m, slug, seconds, at in reading
         ],
     }
 

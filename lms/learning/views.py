@@ -135,6 +135,7 @@ def _module_page(page: queries.ModulePage, user_id: int | None, *, preview: bool
         progress=progress,
         statuses=statuses,
         rule=completion_rule(len(lessons), statuses),
+        time_share=_time_share_percent() if lessons else 0,
         enrolment=enrolment,
         completion=completion,
         previous=previous,
@@ -153,11 +154,16 @@ def _module_page(page: queries.ModulePage, user_id: int | None, *, preview: bool
 @learning.route("/modul/<slug>")
 @login_required
 def module(slug: str):
-    """Overview, lessons done or not, progress, the quiz state and the completion rule in plain words."""
+    """Overview, lessons done or not, progress, the quiz state and the completion rule in plain words.
+    Opening it ends the reading time of the lesson she had open."""
     page = queries.module_page(slug, current_user.id)
     if not page.is_open_to_her:
         raise NotFound("Modul tidak ditemukan.")
-    return _module_page(page, current_user.id, preview=False)
+    html = _module_page(page, current_user.id, preview=False)
+    # Coming from a lesson: its reading time ends here (a short write after the page was read).
+    if services.leave_lesson(current_user.id, page.visit):
+        db.session.commit()
+    return html
 
 
 @learning.route("/modul/<slug>/ikuti-lagi", methods=["POST"])
@@ -179,9 +185,14 @@ def lesson(slug: str, lesson_slug: str):
     _check_hidden(page.module)
     html = _render_lesson(page, preview=False)
     # Read and render first; the visit (when it must be recorded) is then a short write of its own.
-    if services.open_lesson(current_user.id, page.module, page.lesson, page.enrolment):
+    if services.open_lesson(current_user.id, page.module, page.lesson, page.enrolment, page.visit):
         db.session.commit()
     return html
+
+
+def _time_share_percent() -> int:
+    """LMS_MIN_TIME_SHARE as a percentage for the pages that state the rule (0: no time rule)."""
+    return round(services.time_rule().min_share * 100)
 
 
 def _render_lesson(page: queries.LessonPage, *, preview: bool) -> str:
@@ -195,6 +206,7 @@ def _render_lesson(page: queries.LessonPage, *, preview: bool) -> str:
         previous=page.previous,
         following=page.following,
         progress=queries.progress_of(page.lessons),
+        required_minutes=services.time_rule().required_seconds(page.lesson.duration_minutes) // 60,
         preview=preview,
     )
 
@@ -202,10 +214,17 @@ def _render_lesson(page: queries.LessonPage, *, preview: bool) -> str:
 @learning.route("/modul/<slug>/pelajaran/<lesson_slug>/selesai", methods=["POST"])
 @login_required
 def complete_lesson(slug: str, lesson_slug: str):
-    """ "Tandai selesai": saved at once; then on to the next unfinished lesson, the quiz, or the completion."""
+    """ "Tandai selesai": saved at once; then on to the next unfinished lesson, the quiz, or the completion.
+    Too early (her reading time is short of the rule): back to the lesson with how long she has read and
+    how long is needed; the time she read is kept."""
     lesson, module = queries.lesson_in_module(slug, lesson_slug)
     _check_hidden(module)
-    completion = services.complete_lesson(current_user.id, module, lesson)
+    try:
+        completion = services.complete_lesson(current_user.id, module, lesson)
+    except services.NotEnoughTime as refused:
+        db.session.commit()
+        flash(refused.message, "error")
+        return redirect(url_for("learning.lesson", slug=slug, lesson_slug=lesson_slug))
     lessons = queries.lessons_with_progress(module.id, current_user.id)
     target = queries.next_lesson(lessons, lesson.id)
     step = None if target or completion else next_step_url(requirement_statuses(current_user.id, module))

@@ -20,7 +20,11 @@ from lms.learning.signals import module_completed
 from tests.conftest import Browser, create_user
 from tests.learning.helpers import count_statements, lesson_file, lesson_url, sync_folder, write_module
 
-LESSON_OWN_QUERIES = 1  # the module, her enrolment, its lessons with her progress and the open one's HTML
+# the module, her enrolment, its lessons with her progress and the open one's HTML, the lesson she had open
+LESSON_OWN_QUERIES = 1
+# opening another lesson: her open visit moved (compare-and-set), the interval credited to the lesson she
+# had open (when it earned anything), the enrolment remembering this lesson — one short write transaction
+LESSON_WRITES = 3
 USER_LOAD_QUERIES = 1  # Flask-Login: the user with her roles
 # enrolments, completions, progress, the resume module's lessons (when all of them are done: not the
 # lessons but the quiz and her attempts for the next step, 6), the certificates of her completions
@@ -114,6 +118,10 @@ def test_reopening_the_remembered_lesson_writes_nothing_and_another_lesson_is_re
     with count_statements(engine) as other:
         assert browser.get(second).status_code == 200
     assert [s for s in other if "INSERT INTO enrolments" in s]
+    writes = [s for s in other if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert [s for s in writes if "lesson_visits" in s]
+    assert len(writes) <= LESSON_WRITES
+    assert len(other) - len(writes) <= LESSON_OWN_QUERIES + USER_LOAD_QUERIES
     with app.app_context():
         enrolment = _db.session.scalar(select(Enrolment).join(Module).where(Module.slug == "modul-000"))
         remembered = _db.session.get(Lesson, enrolment.last_lesson_id)

@@ -188,3 +188,30 @@ def test_a_voided_completion_can_be_taken_again_and_the_new_one_counts(app, db, 
         assert 'class="big-number">3 <span>' in text(browser.get("/beranda"))
         enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == learner.id))
         assert enrolment.cycle_started_at is not None
+
+
+def test_a_new_cycle_starts_her_reading_time_from_zero(app, db, tmp_path, learner):
+    """The reading time of the first cycle must not let the lessons of the new one be marked done unread."""
+    from lms.certificates import services
+    from lms.learning.models import LessonTime, LessonVisit
+
+    module = module_with(db, tmp_path, valid_months=24)
+    with at(FEB_2027):
+        browser = logged_in(app, learner)
+        browser.get(f"/modul/{SLUG}/{LESSONS[0]}")  # opens a lesson: a visit row
+        finish_module(browser, module)
+        [first] = completions(db, learner)
+        certificate = db.session.scalar(select(Certificate).where(Certificate.completion_id == first.id))
+        services.revoke_certificate(certificate, actor=None, category="tidak_sah", reason="Dikerjakan orang lain.")
+        db.session.add(LessonTime(user_id=learner.id, lesson_id=module.lessons[0].id, seconds=3600))
+        db.session.commit()
+    with at(APRIL_2027):
+        browser = logged_in(app, learner)
+        browser.post_form(f"/modul/{SLUG}", {}, action=f"/modul/{SLUG}/ikuti-lagi")
+        db.session.expire_all()
+        lesson_ids = [lesson.id for lesson in module.lessons]
+        for model in (LessonTime, LessonVisit, LessonProgress):
+            left = db.session.scalars(
+                select(model).where(model.user_id == learner.id, model.lesson_id.in_(lesson_ids))
+            ).all()
+            assert left == [], model.__name__
