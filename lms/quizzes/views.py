@@ -19,7 +19,6 @@ from lms.quizzes.grading import KINDS, Grade, InvalidAnswer, SnapQuestion, clean
 from lms.security import role_required
 
 quizzes = Blueprint("quizzes", __name__)
-SEED_LIMIT = 2**31  # as an attempt's seed (services.start_attempt)
 
 
 def _quiz_of(module: Module):
@@ -161,9 +160,9 @@ def preview(slug: str):
     quiz = _quiz_of(module)
     snapshot = services.snapshot_quiz(module, quiz)
     questions = [SnapQuestion.from_dict(q) for q in snapshot["questions"]]
-    seed = bounded_int(request.values.get("seed"), 0, SEED_LIMIT - 1)
+    seed = bounded_int(request.values.get("seed"), 0, services.SEED_LIMIT - 1)
     if seed is None:
-        seed = secrets.randbelow(SEED_LIMIT)
+        seed = secrets.randbelow(services.SEED_LIMIT)
     questions = ordered(questions, seed, quiz.shuffle)
     if request.method == "POST":
         try:
