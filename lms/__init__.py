@@ -22,6 +22,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     register_proxy_fix(app)
     register_extensions(app)
     register_certificate_signing(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_receivers(app)
     register_request_hooks(app)
@@ -159,6 +160,13 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_url_converters(app: Flask) -> None:
+    """`<id:…>` and `<year:…>` in routes: numbers with bounds, so a bad one is a 404, not an overflow."""
+    from lms.params import register_converters
+
+    register_converters(app)
 
 
 def register_blueprints(app: Flask) -> None:

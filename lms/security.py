@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, abort, g, request, session
 from flask_login import current_user
@@ -79,9 +80,21 @@ def role_required(*roles: str) -> Callable[[F], F]:
     return decorator
 
 
+# C0 and C1 control characters. A CR or LF would split the Location header (a 500, or a forged header),
+# and browsers drop tabs and newlines from URLs, so "/\t/evil.example" would go to //evil.example.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def is_safe_next(target: str | None) -> bool:
-    """A `next` target is safe only when it is a path on this site (no scheme, no host, no '//')."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """A `next` target is safe only when it is a path on this site: one leading '/', no scheme, no
+    host, no backslash and no control character — in the text as sent and once percent-decoded
+    ("/%0d%0a…", "/%2F%2Fevil.example"). Anything else falls back to the home page."""
+    if not target:
         return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc
+    for text in (target, unquote(target)):
+        if not text.startswith("/") or text.startswith("//") or "\\" in text or _CONTROL.search(text):
+            return False
+        parts = urlsplit(text)
+        if parts.scheme or parts.netloc:
+            return False
+    return True

@@ -30,6 +30,14 @@ def normalise_nip(raw: str | None) -> str:
     return _SEPARATORS.sub("", raw or "")
 
 
+def nip_search_digits(text: str | None) -> str | None:
+    """The digits to look for among NIPs when a search box holds a NIP, whole or in part, as people type
+    or print it ("19721114 200611 2 492", "19721114-200611", "197211142006112492"); None when the text
+    is anything else (a name, a certificate number). The one NIP reader of every search box."""
+    digits = normalise_nip(text)
+    return digits if digits.isascii() and digits.isdigit() else None
+
+
 def parse_nip(raw: str | None, *, today: date | None = None) -> NipInfo:
     """Read a PNS NIP or an NI PPPK; raises ValidationError naming the part that is wrong.
 

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from lms.accounts.models import AuditLog, Opd, User, UserRole
+from lms.accounts.nip import nip_search_digits
 from lms.extensions import db
 
 PAGE_SIZE = 50
@@ -17,13 +18,13 @@ def search_users(q: str = "", opd_id: int | None = None, page: int = 1):
     """Users whose NIP, name or OPD contains `q`, by name, paginated.
 
     `q` is plain text: `%`, `_` and the escape character match only themselves (autoescape), as in
-    every other search. The NIP matches on the digits of `q`, so "19860926 201505" finds it too.
+    every other search. A NIP is read by `nip_search_digits`, so "19860926 201505" finds it too.
     """
     stmt = select(User).outerjoin(Opd, User.opd_id == Opd.id)
     q = " ".join(q.split())
     if q:
         lowered = q.lower()
-        digits = "".join(ch for ch in q if ch.isdigit())
+        digits = nip_search_digits(q)
         conditions = [
             func.lower(User.name).contains(lowered, autoescape=True),
             func.lower(Opd.name).contains(lowered, autoescape=True),

@@ -39,6 +39,7 @@ from lms.accounts.nip import normalise_nip
 from lms.accounts.personal_data import export_personal_data
 from lms.errors import ValidationError
 from lms.extensions import client_ip, db
+from lms.params import id_arg, page_arg
 from lms.security import is_safe_next, role_required
 from lms.urls import public_url
 
@@ -183,9 +184,8 @@ def _opd_choices() -> list[SelectChoice]:
 @role_required(ADMIN)
 def users():
     q = request.args.get("q", "")
-    opd_id = request.args.get("opd", type=int)
-    page = request.args.get("page", 1, type=int)
-    pagination = queries.search_users(q, opd_id, page)
+    opd_id = id_arg("opd")
+    pagination = queries.search_users(q, opd_id, page_arg())
     return render_template(
         "admin/users.html", pagination=pagination, q=q, opd_id=opd_id, opds=queries.list_opds(), role_labels=ROLE_LABELS
     )
@@ -226,7 +226,7 @@ def create_user():
     return render_template("admin/user_form.html", form=form, user=None)
 
 
-@admin.route("/pengguna/<int:user_id>", methods=["GET", "POST"])
+@admin.route("/pengguna/<id:user_id>", methods=["GET", "POST"])
 @role_required(ADMIN)
 def edit_user(user_id: int):
     user = services.get_user(user_id)
@@ -250,7 +250,7 @@ def edit_user(user_id: int):
     return render_template("admin/user_form.html", form=form, user=user, post_form=PostForm())
 
 
-@admin.route("/pengguna/<int:user_id>/status", methods=["POST"])
+@admin.route("/pengguna/<id:user_id>/status", methods=["POST"])
 @role_required(ADMIN)
 def set_status(user_id: int):
     user = services.get_user(user_id)
@@ -268,7 +268,7 @@ def set_status(user_id: int):
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
-@admin.route("/pengguna/<int:user_id>/reset-sandi", methods=["POST"])
+@admin.route("/pengguna/<id:user_id>/reset-sandi", methods=["POST"])
 @role_required(ADMIN)
 def reset_password(user_id: int):
     user = services.get_user(user_id)
@@ -284,7 +284,7 @@ def reset_password(user_id: int):
     return _shown_once(render_template("admin/code_issued.html", user=user, issued=issued, reset=True))
 
 
-@admin.route("/pengguna/<int:user_id>/anonimkan", methods=["POST"])
+@admin.route("/pengguna/<id:user_id>/anonimkan", methods=["POST"])
 @role_required(ADMIN)
 def anonymise_user(user_id: int):
     """Erase a deactivated account's personal data on request (UU PDP); the service states the rules."""
@@ -404,7 +404,7 @@ def opds():
     )
 
 
-@admin.route("/opd/<int:opd_id>", methods=["GET", "POST"])
+@admin.route("/opd/<id:opd_id>", methods=["GET", "POST"])
 @role_required(ADMIN)
 def edit_opd(opd_id: int):
     opd = db.session.get(Opd, opd_id) or abort(404)
@@ -425,8 +425,7 @@ def edit_opd(opd_id: int):
 @admin.route("/audit")
 @role_required(ADMIN)
 def audit():
-    page = request.args.get("page", 1, type=int)
-    return render_template("admin/audit.html", pagination=queries.recent_audit(page))
+    return render_template("admin/audit.html", pagination=queries.recent_audit(page_arg()))
 
 
 def load_user(user_id: str) -> User | None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from lms import dates
 from lms.accounts.models import HR, Opd, User, UserRole
+from lms.accounts.nip import nip_search_digits
 from lms.certificates.exports import SiasnCourse, siasn_course
 from lms.certificates.models import N_, REVOKED, VALID, Certificate, HrScope
 from lms.certificates.numbering import is_well_formed_code
@@ -192,10 +193,20 @@ class CertificateFilters:
 
 
 def search_certificates(scope: Opd | None, filters: CertificateFilters, *, today: date | None = None) -> Select:
-    """The certificates matching every filter within the scope, newest first (a statement to page or stream)."""
+    """The certificates matching every filter within the scope, newest first (a statement to page or stream).
+
+    `q` is a NIP as typed or printed ("19721114 200611 2 492" is one NIP, not four words), or words
+    each found in the name, the number or (four digits or more) the NIP.
+    """
     stmt = scoped_certificates(scope)
-    for word in filters.q.split()[:10]:
-        digits = "".join(ch for ch in word if ch.isdigit())
+    nip = nip_search_digits(filters.q)
+    words = [] if nip else filters.q.split()[:10]
+    if nip:
+        stmt = stmt.where(
+            or_(Certificate.nip.contains(nip, autoescape=True), Certificate.number.contains(nip, autoescape=True))
+        )
+    for word in words:
+        digits = nip_search_digits(word)
         conditions = [
             Certificate.name.icontains(word, autoescape=True),
             Certificate.number.icontains(word, autoescape=True),
@@ -251,14 +262,23 @@ def module_choices() -> list[Module]:
 
 
 def search_people(scope: Opd | None, q: str = "", opd_id: int | None = None, page: int = 1):
-    """People (any account with an OPD or not) matching every word of `q` by name or NIP, within scope."""
+    """People (any account with an OPD or not) within scope whose NIP is `q` as typed or printed (whole or
+    in part), or who match every word of `q` by name or NIP."""
     stmt = select(User).outerjoin(User.opd).options(contains_eager(User.opd))
     if scope is not None:
         stmt = stmt.where(User.opd_id == scope.id)
     elif opd_id:
         stmt = stmt.where(User.opd_id == opd_id)
-    for word in q.split()[:10]:
-        stmt = stmt.where(or_(User.name.icontains(word, autoescape=True), User.nip.contains(word, autoescape=True)))
+    nip = nip_search_digits(q)
+    words = [] if nip else q.split()[:10]
+    if nip:
+        stmt = stmt.where(User.nip.contains(nip, autoescape=True))
+    for word in words:
+        digits = nip_search_digits(word)
+        conditions = [User.name.icontains(word, autoescape=True)]
+        if digits:
+            conditions.append(User.nip.contains(digits, autoescape=True))
+        stmt = stmt.where(or_(*conditions))
     stmt = stmt.order_by(User.name, User.id)
     return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False, count=True)
 

@@ -3,7 +3,6 @@ admin's page of HR scopes (which OPD each HR account sees)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date
 from urllib.parse import quote
@@ -41,6 +40,7 @@ from lms.i18n import long_date
 from lms.learning import queries as learning_queries
 from lms.learning.links import CompletionItem
 from lms.learning.timing import whole_minutes
+from lms.params import date_arg, id_arg, page_arg, parse_id, year_arg
 from lms.security import role_required
 from lms.urls import public_url
 
@@ -50,40 +50,21 @@ certificates = Blueprint("certificates", __name__)
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _int_arg(name: str) -> int | None:
-    try:
-        value = int(request.args.get(name, ""))
-    except ValueError:
-        return None
-    return value if value > 0 else None
-
-
-def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
-
-
-def _page() -> int:
-    return _int_arg("page") or 1
-
-
 def _year() -> int:
-    year = _int_arg("tahun")
-    return year if year and 2000 <= year <= 2100 else dates.this_year()
+    """The year asked for (`?tahun=`), or this year at the office."""
+    return year_arg() or dates.this_year()
 
 
 def _filters() -> queries.CertificateFilters:
     status = request.args.get("status", "")
     return queries.CertificateFilters(
         q=" ".join(request.args.get("q", "").split())[:200],
-        opd_id=_int_arg("opd"),
-        module_id=_int_arg("modul"),
+        opd_id=id_arg("opd"),
+        module_id=id_arg("modul"),
         status=status if status in queries.STATUS_FILTERS else "",
-        date_from=_date_arg("dari"),
-        date_to=_date_arg("sampai"),
-        year=_int_arg("tahun"),
+        date_from=date_arg("dari"),
+        date_to=date_arg("sampai"),
+        year=year_arg(),
     )
 
 
@@ -157,7 +138,7 @@ def verify(code: str):
 # --- the learner (and HR) download ---------------------------------------------------------------
 
 
-@certificates.route("/sertifikat/<int:certificate_id>.pdf")
+@certificates.route("/sertifikat/<id:certificate_id>.pdf")
 @login_required
 def download(certificate_id: int):
     """Her own certificate, as issued. HR may download any certificate within its scope."""
@@ -321,7 +302,7 @@ def search():
         address = public_url()
         rows = [_certificate_row(c, today, address) for c in db.session.scalars(stmt)]
         return _table_export(f"sertifikat-{today.isoformat()}", CERTIFICATE_COLUMNS, rows)
-    pagination = queries.page_of_certificates(scope, filters, _page())
+    pagination = queries.page_of_certificates(scope, filters, page_arg())
     return render_template(
         "certificates/search.html",
         pagination=pagination,
@@ -352,7 +333,7 @@ def download_zip():
     return _attachment(stream_with_context(stream_zip(stmt)), filename, "application/zip")
 
 
-@certificates.route("/hr/sertifikat/<int:certificate_id>")
+@certificates.route("/hr/sertifikat/<id:certificate_id>")
 @role_required(HR)
 def detail(certificate_id: int):
     certificate = queries.certificate_in_scope(_scope(), certificate_id)
@@ -378,7 +359,7 @@ def _detail_page(certificate: Certificate, revoke_form: RevokeForm, reissue_form
     return html, status
 
 
-@certificates.route("/hr/sertifikat/<int:certificate_id>/cabut", methods=["POST"])
+@certificates.route("/hr/sertifikat/<id:certificate_id>/cabut", methods=["POST"])
 @role_required(HR)
 def revoke(certificate_id: int):
     """Revoke with a category and a required reason; audited; the verification page shows it at once."""
@@ -394,7 +375,7 @@ def revoke(certificate_id: int):
     return redirect(url_for("certificates.detail", certificate_id=certificate.id))
 
 
-@certificates.route("/hr/sertifikat/<int:certificate_id>/terbitkan-ulang", methods=["POST"])
+@certificates.route("/hr/sertifikat/<id:certificate_id>/terbitkan-ulang", methods=["POST"])
 @role_required(HR)
 def reissue(certificate_id: int):
     """A corrected certificate with a new number; the old one is revoked and points to it; audited."""
@@ -419,9 +400,9 @@ def reissue(certificate_id: int):
 def people():
     scope = _scope()
     q = " ".join(request.args.get("q", "").split())[:200]
-    opd_id = _int_arg("opd")
+    opd_id = id_arg("opd")
     year = _year()
-    pagination = queries.search_people(scope, q, opd_id, _page())
+    pagination = queries.search_people(scope, q, opd_id, page_arg())
     jp = queries.jp_by_user([u.id for u in pagination.items], year)
     return render_template(
         "certificates/people.html",
@@ -436,7 +417,7 @@ def people():
     )
 
 
-@certificates.route("/hr/asn/<int:user_id>")
+@certificates.route("/hr/asn/<id:user_id>")
 @role_required(HR)
 def person(user_id: int):
     """One ASN: modules in progress with percent, completed modules, JP this year against the target."""
@@ -500,7 +481,7 @@ def review():
     """Completions whose reading time is under LMS_REVIEW_TIME_SHARE of the expected minutes, by OPD."""
     scope = _scope()
     year = _year()
-    opd_id = scope.id if scope is not None else _int_arg("opd")
+    opd_id = scope.id if scope is not None else id_arg("opd")
     share = _review_share()
     completions = queries.completions_to_review(scope, year, share, opd_id)
     export = _table_export(
@@ -545,7 +526,7 @@ def _reading_percent(completion) -> int:
     return completion.engaged_seconds * 100 // (completion.expected_minutes * 60)
 
 
-@certificates.route("/hr/asn/<int:user_id>/terbitkan", methods=["POST"])
+@certificates.route("/hr/asn/<id:user_id>/terbitkan", methods=["POST"])
 @role_required(HR)
 def issue_pending(user_id: int):
     """Issue the certificates that could not be issued at completion (after the data was corrected)."""
@@ -564,7 +545,7 @@ def issue_pending(user_id: int):
     return redirect(url_for("certificates.person", user_id=user.id))
 
 
-@certificates.route("/hr/asn/<int:user_id>/rekap-jp-<int:year>.pdf")
+@certificates.route("/hr/asn/<id:user_id>/rekap-jp-<year:year>.pdf")
 @role_required(HR)
 def jp_recap(user_id: int, year: int):
     """The yearly JP recap of one ASN as PDF: each module completed that year, its JP, the total."""
@@ -602,7 +583,9 @@ def jp_recap(user_id: int, year: int):
 def opds():
     scope = _scope()
     if scope is not None:
-        return redirect(url_for("certificates.opd", opd_id=scope.id, **request.args))
+        # Only what the OPD page reads is carried over: `endpoint=` or `opd_id=` must not reach url_for.
+        carried = {key: request.args[key] for key in ("tahun", "format", "sep") if key in request.args}
+        return redirect(url_for("certificates.opd", opd_id=scope.id, **carried))
     year = _year()
     rows = queries.opd_overview(None, year)
     export = _table_export(
@@ -615,7 +598,7 @@ def opds():
     return render_template("certificates/opds.html", rows=rows, year=year)
 
 
-@certificates.route("/hr/opd/<int:opd_id>")
+@certificates.route("/hr/opd/<id:opd_id>")
 @role_required(HR)
 def opd(opd_id: int):
     """An OPD's ASN with their JP this year, and how many reached their target."""
@@ -675,11 +658,6 @@ def siasn():
 # --- the admin: HR scopes ------------------------------------------------------------------------
 
 CITY_WIDE = "kota"  # the select's value for "the whole city"; an OPD is chosen by its id
-_ID = re.compile(r"[0-9]{1,9}")
-
-
-def _chosen_id(value: str | None) -> int | None:
-    return int(value) if value and _ID.fullmatch(value) else None
 
 
 def _chosen_scope(value: str | None) -> int | None:
@@ -687,7 +665,7 @@ def _chosen_scope(value: str | None) -> int | None:
     must never widen an account to the whole city."""
     if value == CITY_WIDE:
         return None
-    opd_id = _chosen_id(value)
+    opd_id = parse_id(value)
     if not opd_id:
         raise ValidationError("OPD yang dipilih tidak ditemukan. Muat ulang halaman, lalu pilih lagi.")
     return opd_id
@@ -720,7 +698,7 @@ def hr_scopes():
         abort(400)
     try:
         user, opd, changed = services.change_hr_scope(
-            _chosen_id(request.form.get("user_id")), _chosen_scope(request.form.get("opd_id")), actor=current_user
+            parse_id(request.form.get("user_id")), _chosen_scope(request.form.get("opd_id")), actor=current_user
         )
     except ValidationError as error:
         db.session.rollback()

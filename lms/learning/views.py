@@ -15,6 +15,7 @@ from lms.learning import queries, services
 from lms.learning.jp import EXCLUSION_LABELS
 from lms.learning.links import completion_links
 from lms.learning.requirements import completion_rule, next_step_url, requirement_statuses
+from lms.params import page_arg
 from lms.security import role_required
 
 learning = Blueprint("learning", __name__)
@@ -50,13 +51,6 @@ def minutes_filter(value: int | None) -> str:
     if hours:
         return _("%(h)s jam", h=hours)
     return _("%(m)s menit", m=minutes)
-
-
-def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
 
 
 @learning.route("/beranda")
@@ -108,7 +102,7 @@ def catalogue():
     level = request.args.get("tingkat", "").strip()
     if level not in queries.LEVELS:
         level = ""
-    page = queries.catalogue(current_user.id, q, category, level, _page_number())
+    page = queries.catalogue(current_user.id, q, category, level, page_arg())
     return render_template(
         "learning/catalogue.html",
         page=page,

@@ -28,6 +28,8 @@ from lms.quizzes import queries
 from lms.quizzes.grading import InvalidAnswer, SnapOption, SnapQuestion, clean_answers, grade
 from lms.quizzes.models import QuizAttempt
 
+SEED_LIMIT = 2**31  # seeds are 0 .. 2^31-1 (an INTEGER column)
+
 
 def exhausted_message(max_attempts: int) -> str:
     return (
@@ -83,7 +85,7 @@ def start_attempt(user_id: int, module: Module) -> QuizAttempt:
         quiz_id=quiz.id,
         module_id=module.id,
         number=(last or 0) + 1,
-        seed=secrets.randbelow(2**31),
+        seed=secrets.randbelow(SEED_LIMIT),
         started_at=utcnow(),
         passing_score=quiz.passing_score,
         snapshot=snapshot,

@@ -14,6 +14,7 @@ from lms.errors import NotFound, ValidationError
 from lms.extensions import db
 from lms.learning import queries as learning_queries
 from lms.learning.links import completion_links
+from lms.params import bounded_int
 from lms.quizzes import queries, services
 from lms.quizzes.grading import KINDS, Grade, InvalidAnswer, SnapQuestion, clean_answers, grade, ordered
 from lms.security import role_required
@@ -95,7 +96,7 @@ def start(slug: str):
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
-@quizzes.route("/kuis/percobaan/<int:attempt_id>")
+@quizzes.route("/kuis/percobaan/<id:attempt_id>")
 @login_required
 def attempt(attempt_id: int):
     """An open attempt as a form (same order on every reload), or a submitted one's result."""
@@ -133,7 +134,7 @@ def attempt(attempt_id: int):
     )
 
 
-@quizzes.route("/kuis/percobaan/<int:attempt_id>", methods=["POST"])
+@quizzes.route("/kuis/percobaan/<id:attempt_id>", methods=["POST"])
 @login_required
 def answer(attempt_id: int):
     """ "Simpan jawaban" keeps her answers; "Kirim jawaban" grades them, once."""
@@ -162,10 +163,9 @@ def preview(slug: str):
     quiz = _quiz_of(module)
     snapshot = services.snapshot_quiz(module, quiz)
     questions = [SnapQuestion.from_dict(q) for q in snapshot["questions"]]
-    try:
-        seed = int(request.values.get("seed", ""))
-    except ValueError:
-        seed = secrets.randbelow(2**31)
+    seed = bounded_int(request.values.get("seed"), 0, services.SEED_LIMIT - 1)
+    if seed is None:
+        seed = secrets.randbelow(services.SEED_LIMIT)
     questions = ordered(questions, seed, quiz.shuffle)
     if request.method == "POST":
         try:

@@ -62,8 +62,8 @@ def test_route_list_covers_every_admin_route(app):
     found = set()
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("admin."):
-            path = re.sub(r"<int:user_id>", "{user}", rule.rule)
-            path = re.sub(r"<int:opd_id>", "{opd}", path)
+            path = re.sub(r"<id:user_id>", "{user}", rule.rule)
+            path = re.sub(r"<id:opd_id>", "{opd}", path)
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 found.add((method, path))
     assert found == set(ADMIN_ROUTES)

@@ -629,6 +629,8 @@ def test_next_to_a_page_of_this_site_is_followed(browser, user, target):
         "/\t/jahat.example",
         "/\n/jahat.example",
         " //jahat.example",
+        "/%2F%2Fjahat.example",
+        "/%5Cjahat.example",
     ],
 )
 def test_next_to_another_site_is_ignored(browser, user, target):
@@ -637,7 +639,20 @@ def test_next_to_another_site_is_ignored(browser, user, target):
     assert response.headers["Location"] == "/"
 
 
-@pytest.mark.parametrize("target", ["https://jahat.example/", "//jahat.example", "/\t/jahat.example"])
+# Control characters, as sent and percent-encoded: a CR/LF would split the Location header.
+CONTROL_TARGETS = ["/\r\nSet-Cookie: x=1", "/akun\r\n", "/%0d%0aSet-Cookie:%20x=1", "/akun%0A", "/\x00", "/akun\x7f"]
+
+
+@pytest.mark.parametrize("target", CONTROL_TARGETS)
+def test_a_next_with_control_characters_logs_in_and_goes_home(browser, user, target):
+    response = browser.post_form("/login", {"nip": user.nip, "password": TEST_PASSWORD, "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert "Set-Cookie" not in response.headers.get("Location", "")
+    assert browser.get("/akun").status_code == 200  # the login is whole: session and record
+
+
+@pytest.mark.parametrize("target", ["https://jahat.example/", "//jahat.example", "/\t/jahat.example", *CONTROL_TARGETS])
 def test_language_switch_ignores_a_next_to_another_site(browser, target):
     response = browser.post_form("/login", {"lang": "id", "next": target}, action="/bahasa")
     assert response.status_code == 302
