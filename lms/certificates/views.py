@@ -40,6 +40,8 @@ from lms.extensions import db, limiter
 from lms.i18n import long_date
 from lms.learning import queries as learning_queries
 from lms.learning.links import CompletionItem
+from lms.quizzes import queries as quiz_queries
+from lms.quizzes import services as quiz_services
 from lms.security import role_required
 
 certificates = Blueprint("certificates", __name__)
@@ -456,7 +458,27 @@ def person(user_id: int):
         format_nip=format_nip,
         status_labels=STATUS_LABELS,
         status_of=lambda c: _status_of(c, dates.today()),
+        quiz_standings=quiz_queries.quiz_standings(user.id),
     )
+
+
+@certificates.route("/hr/asn/<int:user_id>/kesempatan-kuis", methods=["POST"])
+@role_required(HR)
+def grant_quiz_attempts(user_id: int):
+    """HR gives one ASN of her scope more attempts on a quiz, with a reason (kept in the audit log)."""
+    user = queries.person_in_scope(_scope(), user_id)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("Formulir sudah kedaluwarsa. Silakan coba lagi."), "error")
+        return redirect(url_for("certificates.person", user_id=user.id))
+    try:
+        quiz_id, extra = int(request.form.get("quiz_id", "")), int(request.form.get("extra", ""))
+    except ValueError:
+        raise ValidationError("Isian formulir tidak lengkap. Muat ulang halaman lalu coba lagi.") from None
+    quiz = quiz_queries.quiz_by_id(quiz_id)
+    quiz_services.grant_attempts(user, quiz, extra, request.form.get("reason", ""), current_user._get_current_object())
+    db.session.commit()
+    flash(_("Kesempatan tambahan sudah diberikan dan dicatat di log audit."), "success")
+    return redirect(url_for("certificates.person", user_id=user.id))
 
 
 @certificates.route("/hr/asn/<int:user_id>/terbitkan", methods=["POST"])

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from lms.accounts.models import User
 from lms.content.models import Quiz
+from lms.database import utcnow
 from lms.errors import NotFound
 from lms.extensions import db
-from lms.quizzes.models import QuizAttempt
+from lms.quizzes.models import QuizAttempt, QuizAttemptGrant
 
 
 @dataclass(frozen=True)
 class QuizState:
-    """Her standing on a quiz: attempts (newest first), the open one, best score, passed, attempts left."""
+    """Her standing on a quiz: attempts (newest first), the open one, best score, passed, attempts left,
+    and when the cooldown after a failed attempt ends; ``granted`` is extra attempts given to her."""
 
     quiz: Quiz
     attempts: list[QuizAttempt] = field(default_factory=list)
+    granted: int = 0
+    now: datetime = field(default_factory=utcnow)
 
     @property
     def submitted(self) -> list[QuizAttempt]:
@@ -37,15 +43,37 @@ class QuizState:
         return any(a.passed for a in self.submitted)
 
     @property
-    def attempts_left(self) -> int | None:
-        """None means unlimited (max_attempts 0)."""
+    def allowed(self) -> int | None:
+        """Attempts she may submit: max_attempts plus her grants; None means unlimited (max_attempts 0)."""
         if not self.quiz.max_attempts:
             return None
-        return max(0, self.quiz.max_attempts - len(self.submitted))
+        return self.quiz.max_attempts + self.granted
+
+    @property
+    def attempts_left(self) -> int | None:
+        """None means unlimited (max_attempts 0)."""
+        if self.allowed is None:
+            return None
+        return max(0, self.allowed - len(self.submitted))
+
+    @property
+    def retry_at(self) -> datetime | None:
+        """While the cooldown after her latest (failed) attempt runs: when she may start the next one."""
+        if self.passed or not self.quiz.retry_after_minutes or not self.submitted:
+            return None
+        latest = max(self.submitted, key=lambda a: a.submitted_at)
+        moment = latest.submitted_at + timedelta(minutes=self.quiz.retry_after_minutes)
+        return moment if moment > self.now else None
 
     @property
     def can_start(self) -> bool:
-        return self.open_attempt is not None or self.attempts_left is None or self.attempts_left > 0
+        if self.open_attempt is not None:
+            return True
+        return (self.attempts_left is None or self.attempts_left > 0) and self.retry_at is None
+
+    @property
+    def is_exhausted(self) -> bool:
+        return self.open_attempt is None and self.attempts_left == 0
 
 
 def current_quiz(module_id: int) -> Quiz | None:
@@ -63,8 +91,53 @@ def attempts_of(user_id: int, quiz_id: int) -> list[QuizAttempt]:
     )
 
 
+def granted_attempts(user_id: int, quiz_id: int) -> int:
+    """Extra attempts granted to her on this quiz, in total."""
+    return int(db.session.scalar(select(_granted_sum(user_id, quiz_id))))
+
+
+def _granted_sum(user_id: int, quiz_id: int):
+    return (
+        select(func.coalesce(func.sum(QuizAttemptGrant.extra), 0))
+        .where(QuizAttemptGrant.user_id == user_id, QuizAttemptGrant.quiz_id == quiz_id)
+        .scalar_subquery()
+    )
+
+
 def quiz_state(quiz: Quiz, user_id: int | None) -> QuizState:
-    return QuizState(quiz=quiz, attempts=attempts_of(user_id, quiz.id) if user_id is not None else [])
+    """Her state in one query: her attempts, each row carrying her grants' total (pages count queries).
+
+    Without attempts her grants are not read: she has used none, so nothing was granted to her yet."""
+    if user_id is None:
+        return QuizState(quiz=quiz)
+    rows = db.session.execute(
+        select(QuizAttempt, _granted_sum(user_id, quiz.id))
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz.id)
+        .order_by(QuizAttempt.number.desc())
+    ).all()
+    return QuizState(quiz=quiz, attempts=[row[0] for row in rows], granted=int(rows[0][1]) if rows else 0)
+
+
+def grants_of(user_id: int, quiz_id: int) -> list[QuizAttemptGrant]:
+    return list(
+        db.session.scalars(
+            select(QuizAttemptGrant)
+            .where(QuizAttemptGrant.user_id == user_id, QuizAttemptGrant.quiz_id == quiz_id)
+            .order_by(QuizAttemptGrant.granted_at)
+        )
+    )
+
+
+def quiz_standings(user_id: int) -> list[QuizState]:
+    """Her state on every current quiz she has attempted (for HR and trainers granting more attempts)."""
+    quizzes = db.session.scalars(
+        select(Quiz)
+        .where(
+            Quiz.is_archived.is_(False), Quiz.id.in_(select(QuizAttempt.quiz_id).where(QuizAttempt.user_id == user_id))
+        )
+        .order_by(Quiz.id)
+    )
+    return [quiz_state(quiz, user_id) for quiz in quizzes]
 
 
 def own_attempt(user_id: int, attempt_id: int, *, for_update: bool = False) -> QuizAttempt:
@@ -84,3 +157,15 @@ def attempts_for_export(user_id: int) -> list[QuizAttempt]:
             select(QuizAttempt).where(QuizAttempt.user_id == user_id).order_by(QuizAttempt.started_at, QuizAttempt.id)
         )
     )
+
+
+def quiz_by_id(quiz_id: int) -> Quiz:
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None or quiz.is_archived:
+        raise NotFound("Kuis tidak ditemukan.")
+    return quiz
+
+
+def learner_by_nip(nip: str) -> User | None:
+    """The account with this NIP (18 bare digits), or None."""
+    return db.session.scalar(select(User).where(User.nip == nip))
