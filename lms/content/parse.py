@@ -899,7 +899,7 @@ def _parse_quiz(
                 source.display,
                 source.key_lines["pick"],
                 f"pick: {pick} lebih kecil dari jumlah topik (group:) di kuis ini ({len(groups)}), sehingga "
-                f"tidak setiap topik dapat terwakili; naikkan pick menjadi paling sedikit {len(groups)}, "
+                f"tidak setiap topik dapat terwakili; ubah pick menjadi paling sedikit {len(groups)}, "
                 "atau gabungkan topik",
             )
         )

@@ -271,7 +271,8 @@ def draw(
     Every topic (``group:``) is represented by at least one question (the checker keeps pick at least the
     number of topics); the remaining places go to the rest of the bank. Within each choice the questions
     she has met least often (``seen``: key → attempts that held it) come first, ties broken by ``rng``,
-    so with a bank at least twice ``pick`` a retry meets none of her previous attempt's questions.
+    so with a bank at least twice ``pick`` a retry meets none of her previous attempt's questions, except
+    where a topic has no question left that she has not met: representing the topic comes first.
     """
     items = list(questions)
     if pick is None or pick >= len(items):

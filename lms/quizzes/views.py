@@ -6,6 +6,7 @@ import secrets
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from lms.accounts.models import ADMIN, PELATIH
@@ -33,6 +34,11 @@ from lms.quizzes.grading import (
 from lms.security import role_required
 
 quizzes = Blueprint("quizzes", __name__)
+
+LATE_MESSAGE = _l(
+    "Batas waktu kuis sudah lewat, sehingga jawaban yang baru dikirim tidak diterima. "
+    "Yang dinilai adalah jawaban yang tersimpan sebelum batas waktu."
+)
 
 
 def _quiz_of(module: Module):
@@ -203,7 +209,10 @@ def answer(attempt_id: int):
     neither takes the answers sent: what she saved before the deadline is graded."""
     attempt = queries.own_attempt(current_user.id, attempt_id, for_update=True)
     if attempt.is_submitted:
-        flash(_("Jawaban percobaan ini sudah dikirim dan dinilai; hasilnya tidak berubah."), "info")
+        if attempt.deadline_at is not None and attempt.submitted_at == attempt.deadline_at:
+            flash(LATE_MESSAGE, "info")  # graded at its deadline (when she opened a page after it)
+        else:
+            flash(_("Jawaban percobaan ini sudah dikirim dan dinilai; hasilnya tidak berubah."), "info")
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     late = is_past(attempt.deadline_at, utcnow())
     raw = _raw_answers(attempt.questions)
@@ -211,13 +220,7 @@ def answer(attempt_id: int):
         completion = services.submit_attempt(attempt, raw)
         db.session.commit()
         if late:
-            flash(
-                _(
-                    "Batas waktu kuis sudah lewat, sehingga jawaban yang baru dikirim tidak diterima. "
-                    "Yang dinilai adalah jawaban yang tersimpan sebelum batas waktu."
-                ),
-                "info",
-            )
+            flash(LATE_MESSAGE, "info")
         if completion is not None:
             flash(_("Selamat! Anda lulus kuis dan telah menyelesaikan modul ini."), "success")
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
