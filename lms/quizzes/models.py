@@ -88,3 +88,5 @@ class QuizAttemptGrant(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     granted_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
+
+    quiz: Mapped[Quiz] = relationship()

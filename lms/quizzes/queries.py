@@ -118,12 +118,13 @@ def quiz_state(quiz: Quiz, user_id: int | None) -> QuizState:
     return QuizState(quiz=quiz, attempts=[row[0] for row in rows], granted=int(rows[0][1]) if rows else 0)
 
 
-def grants_of(user_id: int, quiz_id: int) -> list[QuizAttemptGrant]:
+def grants_to(user_id: int) -> list[QuizAttemptGrant]:
+    """Extra attempts granted to her on any quiz, oldest first."""
     return list(
         db.session.scalars(
             select(QuizAttemptGrant)
-            .where(QuizAttemptGrant.user_id == user_id, QuizAttemptGrant.quiz_id == quiz_id)
-            .order_by(QuizAttemptGrant.granted_at)
+            .where(QuizAttemptGrant.user_id == user_id)
+            .order_by(QuizAttemptGrant.granted_at, QuizAttemptGrant.id)
         )
     )
 

@@ -288,4 +288,18 @@ def personal_data(user) -> list[dict]:
     ]
 
 
+def personal_grants(user) -> list[dict]:
+    """Extra quiz attempts granted to her, for the PDP export: when, which module, how many and why."""
+    return [
+        {
+            "modul": grant.quiz.module.slug,
+            "tambahan": grant.extra,
+            "alasan": grant.reason,
+            "diberikan": dates.local_iso(grant.granted_at),
+        }
+        for grant in queries.grants_to(user.id)
+    ]
+
+
 register_personal_data("kuis", personal_data)
+register_personal_data("kesempatan_kuis_tambahan", personal_grants)

@@ -139,6 +139,11 @@ def test_used_up_attempts_say_who_can_grant_more_and_a_trainer_grants_them(login
 
     start_quiz(b, "habis")
     assert len(attempts(db)) == 2
+    # Her own data export names the grant.
+    from lms.accounts.personal_data import export_personal_data
+
+    (exported,) = export_personal_data(learner)["kesempatan_kuis_tambahan"]
+    assert (exported["modul"], exported["tambahan"], exported["alasan"]) == ("habis", 1, "gangguan listrik")
 
 
 def test_hr_grants_from_the_person_page_only_within_her_scope(login_as, db, tmp_path):
@@ -242,3 +247,10 @@ def test_an_attempt_left_open_past_its_deadline_is_graded_on_what_was_saved(logi
     # A save after the deadline saves nothing and changes nothing.
     assert send_answers(b, url, {}, action="save").status_code == 302
     assert attempts(db)[0].answers == attempt.answers
+
+
+def test_the_trainers_module_page_links_to_the_grants_page(login_as, db):
+    trainer, _ = login_as("pelatih")
+    assert 'href="/pelatih/kesempatan-kuis"' in text_of(trainer.get("/pelatih/modul"))
+    page = text_of(trainer.get("/pelatih/kesempatan-kuis?nip=199001012020121001"))
+    assert "Pegawai dengan NIP itu tidak ditemukan" in page
