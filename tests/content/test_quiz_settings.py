@@ -82,3 +82,20 @@ def test_sync_stores_the_settings_on_the_quiz_row(db, tmp_path: Path) -> None:
     assert (quiz.max_attempts, quiz.retry_after_minutes, quiz.time_limit_minutes, quiz.pick) == (2, 15, 25, 3)
     assert (quiz.show_explanations, quiz.show_correct_answers) == ("never", "after_last_attempt")
     assert {q.group_name for q in db.session.query(Question).filter_by(quiz_id=quiz.id)} == {"Topik A", "Topik B"}
+
+
+def test_shipped_quizzes_state_a_credentials_settings_and_a_topic_for_every_question() -> None:
+    """The shipped quizzes give JP: their settings are written out, and every question names its lesson."""
+    from lms.content.parse import check_tree
+
+    modules, errors = check_tree(Path(__file__).resolve().parents[2] / "content")
+    assert errors == []
+    for module in modules:
+        quiz = module.quiz
+        text = (Path(__file__).resolve().parents[2] / "content" / module.slug / "quiz.md").read_text()
+        for key in ("max_attempts: 3", "retry_after_minutes: 30", "show_explanations: after_pass"):
+            assert key in text, (module.slug, key)
+        assert "show_correct_answers: after_pass" in text, module.slug
+        assert all(q.group for q in quiz.questions), module.slug
+        assert set(quiz.groups) <= {lesson.title for lesson in module.lessons}, module.slug
+        assert len(quiz.groups) <= quiz.pick and len(quiz.questions) >= 2 * quiz.pick, module.slug
