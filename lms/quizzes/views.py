@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import secrets
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -25,6 +26,7 @@ from lms.quizzes.grading import (
     InvalidAnswer,
     SnapQuestion,
     clean_answers,
+    draw,
     grade,
     is_past,
     ordered,
@@ -278,7 +280,7 @@ def preview(slug: str):
         seed = int(request.values.get("seed", ""))
     except ValueError:
         seed = secrets.randbelow(2**31)
-    questions = ordered(questions, seed, quiz.shuffle)
+    questions = ordered(draw(questions, quiz.pick, random.Random(seed)), seed, quiz.shuffle)  # one draw, as hers
     if request.method == "POST":
         try:
             answers = clean_answers(questions, _raw_answers(questions))

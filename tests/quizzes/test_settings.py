@@ -254,3 +254,10 @@ def test_the_trainers_module_page_links_to_the_grants_page(login_as, db):
     assert 'href="/pelatih/kesempatan-kuis"' in text_of(trainer.get("/pelatih/modul"))
     page = text_of(trainer.get("/pelatih/kesempatan-kuis?nip=199001012020121001"))
     assert "Pegawai dengan NIP itu tidak ditemukan" in page
+
+
+def test_the_trainers_preview_shows_one_draw_of_pick_questions(login_as, db, tmp_path):
+    make_module(tmp_path, "pratinjau-undian", quiz=credential_quiz(questions=(BANK,), extra="pick: 5\n"))
+    trainer, _ = login_as("pelatih")
+    page = text_of(trainer.get("/pelatih/pratinjau/pratinjau-undian/kuis?seed=7"))
+    assert len(set(re.findall(r'name="q-([0-9a-f]+)"', page))) == 5
