@@ -41,6 +41,8 @@ from lms.learning import queries as learning_queries
 from lms.learning.links import CompletionItem
 from lms.learning.timing import whole_minutes
 from lms.params import date_arg, id_arg, page_arg, parse_id, year_arg
+from lms.quizzes import queries as quiz_queries
+from lms.quizzes import services as quiz_services
 from lms.security import role_required
 from lms.urls import public_url
 
@@ -458,6 +460,7 @@ def person(user_id: int):
         status_labels=STATUS_LABELS,
         status_of=lambda c: _status_of(c, dates.today()),
         reading_minutes=whole_minutes,
+        quiz_standings=quiz_queries.quiz_standings(user.id),
     )
 
 
@@ -524,6 +527,22 @@ def _reading_percent(completion) -> int:
     if not completion.expected_minutes or completion.engaged_seconds is None:
         return 0
     return completion.engaged_seconds * 100 // (completion.expected_minutes * 60)
+
+
+@certificates.route("/hr/asn/<id:user_id>/kesempatan-kuis", methods=["POST"])
+@role_required(HR)
+def grant_quiz_attempts(user_id: int):
+    """HR gives one ASN of her scope more attempts on a quiz, with a reason (kept in the audit log)."""
+    user = queries.person_in_scope(_scope(), user_id)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("Formulir sudah kedaluwarsa. Silakan coba lagi."), "error")
+        return redirect(url_for("certificates.person", user_id=user.id))
+    quiz_id, extra = quiz_services.read_grant_form(request.form.get("quiz_id"), request.form.get("extra"))
+    quiz = quiz_queries.quiz_by_id(quiz_id)
+    quiz_services.grant_attempts(user, quiz, extra, request.form.get("reason", ""), current_user._get_current_object())
+    db.session.commit()
+    flash(_("Kesempatan tambahan sudah diberikan dan dicatat di log audit."), "success")
+    return redirect(url_for("certificates.person", user_id=user.id))
 
 
 @certificates.route("/hr/asn/<id:user_id>/terbitkan", methods=["POST"])

@@ -97,12 +97,28 @@ class Quiz(db.Model):
         CheckConstraint("passing_score BETWEEN 0 AND 100", name="passing_score_range"),
         CheckConstraint("max_attempts >= 0", name="max_attempts_nonnegative"),
         CheckConstraint("duration_minutes >= 1", name="duration_positive"),
+        CheckConstraint("retry_after_minutes >= 0", name="retry_after_nonnegative"),
+        CheckConstraint("time_limit_minutes IS NULL OR time_limit_minutes >= 1", name="time_limit_positive"),
+        CheckConstraint("pick IS NULL OR pick >= 1", name="pick_positive"),
+        CheckConstraint(
+            "show_explanations IN ('never', 'after_pass', 'after_last_attempt', 'always')",
+            name="show_explanations_known",
+        ),
+        CheckConstraint(
+            "show_correct_answers IN ('never', 'after_pass', 'after_last_attempt', 'always')",
+            name="show_correct_answers_known",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(300))
     passing_score: Mapped[int] = mapped_column(default=70)
-    max_attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int] = mapped_column(default=3)  # 0: unlimited
+    retry_after_minutes: Mapped[int] = mapped_column(default=30)  # cooldown after a failed attempt
+    time_limit_minutes: Mapped[int | None]
+    pick: Mapped[int | None]  # questions drawn per attempt; None: the whole bank
+    show_explanations: Mapped[str] = mapped_column(String(20), default="after_pass")
+    show_correct_answers: Mapped[str] = mapped_column(String(20), default="after_pass")
     shuffle: Mapped[bool] = mapped_column(default=True)
     duration_minutes: Mapped[int]
     intro_html: Mapped[str] = mapped_column(Text, default="")
@@ -130,6 +146,7 @@ class Question(db.Model):
     prompt_html: Mapped[str] = mapped_column(Text)
     explanation_html: Mapped[str] = mapped_column(Text, default="")
     accepted: Mapped[list] = mapped_column(JSON, default=list)  # normalised short answers
+    group_name: Mapped[str | None] = mapped_column(String(100))  # the topic (`group:`) a draw represents
     is_archived: Mapped[bool] = mapped_column(default=False)
 
     quiz: Mapped[Quiz] = relationship(back_populates="questions")

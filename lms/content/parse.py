@@ -22,6 +22,13 @@ MODULE_FILE = "module.md"
 QUIZ_FILE = "quiz.md"
 MEDIA_DIR = "media"
 LEVELS = ("dasar", "menengah", "lanjut")
+#: When a learner may see the explanations / the right answers of her submitted attempts (quiz.md front matter).
+REVEAL_CHOICES = ("never", "after_pass", "after_last_attempt", "always")
+#: Defaults for a quiz that gives a credential (JP): see docs/authoring.md for why.
+DEFAULT_REVEAL = "after_pass"
+DEFAULT_MAX_ATTEMPTS = 3
+DEFAULT_RETRY_AFTER_MINUTES = 30
+MAX_GROUP_LENGTH = 100
 #: Files that operating systems drop into folders on their own; never content, never an error.
 IGNORED_NAMES = frozenset({"Thumbs.db", "desktop.ini", "__MACOSX"})
 
@@ -97,6 +104,7 @@ class ParsedQuestion:
     accepted: list[str]
     explanation_md: str
     line: int
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,15 @@ class ParsedQuiz:
     questions: list[ParsedQuestion]
     minutes: int = 0
     pick: int | None = None
+    show_explanations: str = DEFAULT_REVEAL
+    show_correct_answers: str = DEFAULT_REVEAL
+    retry_after_minutes: int = DEFAULT_RETRY_AFTER_MINUTES
+    time_limit_minutes: int | None = None
+
+    @property
+    def groups(self) -> list[str]:
+        """The topics (``group:``) its questions name, in order of first use."""
+        return list(dict.fromkeys(q.group for q in self.questions if q.group))
 
     @property
     def drawn(self) -> int:
@@ -224,6 +241,20 @@ def jp_supported(minutes: int) -> int:
     return minutes * 100 // (JP_MINUTES * (100 - JP_TOLERANCE_PERCENT))
 
 
+_TRAILING_PUNCTUATION = ".,;:!?"
+
+
+def normalise_short_answer(text: str) -> str:
+    """A short answer as grading compares it: ``normalise_answer`` and then trailing punctuation dropped.
+
+    Unicode NFKC (so full-width letters and ligatures become plain ones), case folded, spaces around
+    trimmed and runs of spaces made one, then any ``. , ; : ! ?`` at the end removed: "Semarang." and
+    "  SEMARANG " both match "semarang". Question and option keys keep ``normalise_answer``, so this
+    rule can change without renaming any question.
+    """
+    return normalise_answer(normalise_answer(text).rstrip(_TRAILING_PUNCTUATION))
+
+
 def normalise_answer(text: str) -> str:
     """Normalise a short answer for comparison: Unicode NFKC, trim, casefold, collapse whitespace.
 
@@ -272,7 +303,11 @@ LESSON_FIELDS: dict[str, _Field] = {
 QUIZ_FIELDS: dict[str, _Field] = {
     "title": _Field("text", '"Kuis Akhir"'),
     "passing_score": _Field("int", "70", minimum=0, maximum=100),
-    "max_attempts": _Field("int", "3", minimum=0),
+    "max_attempts": _Field("int", "3", minimum=0, maximum=100),
+    "retry_after_minutes": _Field("int", "30", minimum=0, maximum=10080),
+    "time_limit_minutes": _Field("int", "20", minimum=1, maximum=480),
+    "show_explanations": _Field("text", "after_pass", choices=REVEAL_CHOICES),
+    "show_correct_answers": _Field("text", "after_pass", choices=REVEAL_CHOICES),
     "shuffle": _Field("bool", "true"),
     "minutes": _Field("int", "15", minimum=1, maximum=480),
     "pick": _Field("int", "10", minimum=1),
@@ -564,6 +599,7 @@ _H2_RE = re.compile(r"##(?!#)[ \t]*(.*?)(?:[ \t]+#+)?[ \t]*")
 _OPTION_RE = re.compile(r" {0,3}[-*+][ \t]+\[([ xX])\](?:[ \t]+(.*?))?[ \t]*")
 _ACCEPTED_RE = re.compile(r" {0,3}=(?!=)[ \t]*(.*?)[ \t]*")
 _QUOTE_RE = re.compile(r" {0,3}> ?(.*)")
+_GROUP_RE = re.compile(r"group:[ \t]*(.*?)[ \t]*")
 _INLINE_LINK_RE = re.compile(
     r"!?\[(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*\]"
     r"\(\s*(<[^<>\n]*>|[^()\s][^()]*?(?:\([^()]*\)[^()]*?)*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
@@ -806,7 +842,8 @@ def _parse_quiz(
     Rules: each question has either task-list options (at least two, at least one ``[x]``) or
     ``=`` accepted answers, never both; a blockquote after the answers is the explanation; two
     questions with the same text are an error; a quiz needs at least one question; ``pick`` is at
-    most the number of questions. Warnings: see ``_quiz_warnings``.
+    most the number of questions and at least the number of topics (``group:``), so every topic is
+    drawn. Warnings: see ``_quiz_warnings``.
     """
     values = _validate_fields(source, QUIZ_FIELDS, errors)
     body = source.body
@@ -856,17 +893,33 @@ def _parse_quiz(
                 f"menjadi paling banyak {len(questions)}, atau tambahkan soal",
             )
         )
+    groups = list(dict.fromkeys(q.group for q in questions if q.group))
+    if ok and pick is not None and len(groups) > pick:
+        ok = False
+        errors.append(
+            CheckError(
+                source.display,
+                source.key_lines["pick"],
+                f"pick: {pick} lebih kecil dari jumlah topik (group:) di kuis ini ({len(groups)}), sehingga "
+                f"tidak setiap topik dapat terwakili; ubah pick menjadi paling sedikit {len(groups)}, "
+                "atau gabungkan topik",
+            )
+        )
     if not ok or values is None:
         return None
     quiz = ParsedQuiz(
         title=values.get("title"),
         passing_score=values.get("passing_score", 70),
-        max_attempts=values.get("max_attempts", 0),
+        max_attempts=values.get("max_attempts", DEFAULT_MAX_ATTEMPTS),
         shuffle=values.get("shuffle", True),
         intro_md=intro_md,
         questions=questions,
         minutes=quiz_minutes(pick or len(questions), declared=values.get("minutes")),
         pick=pick,
+        show_explanations=values.get("show_explanations", DEFAULT_REVEAL),
+        show_correct_answers=values.get("show_correct_answers", DEFAULT_REVEAL),
+        retry_after_minutes=values.get("retry_after_minutes", DEFAULT_RETRY_AFTER_MINUTES),
+        time_limit_minutes=values.get("time_limit_minutes"),
     )
     warnings.extend(_quiz_warnings(source, quiz, declared_minutes=values.get("minutes")))
     return quiz
@@ -965,6 +1018,7 @@ def _parse_question(
     options: list[_OptionDraft] = []
     accepted: list[tuple[int, str]] = []
     explanation: list[str] = []
+    group: str | None = None
     state = "prompt"
     previous = "prompt"
     problems: list[CheckError] = []
@@ -983,6 +1037,29 @@ def _parse_question(
         option = None if in_code else _OPTION_RE.fullmatch(line)
         answer = None if in_code or option else _ACCEPTED_RE.fullmatch(line)
         quote = None if in_code else _QUOTE_RE.fullmatch(line)
+        topic = (
+            None if in_code or group is not None or any(p.strip() for p in prompt_lines) else _GROUP_RE.fullmatch(line)
+        )
+        if state == "prompt" and topic:
+            group = topic.group(1)
+            if not group:
+                problems.append(
+                    CheckError(
+                        source.display,
+                        line_number,
+                        "group: kosong; tulis nama topik soal ini, misalnya 'group: Phishing', atau hapus barisnya",
+                    )
+                )
+            elif len(group) > MAX_GROUP_LENGTH:
+                problems.append(
+                    CheckError(
+                        source.display,
+                        line_number,
+                        f"nama topik terlalu panjang ({len(group)} huruf); persingkat menjadi paling banyak "
+                        f"{MAX_GROUP_LENGTH} huruf",
+                    )
+                )
+            continue
         if state == "prompt" and not option and not answer:
             prompt_lines.append(line)
             continue
@@ -1099,7 +1176,7 @@ def _parse_question(
         parsed_options.append(ParsedOption(key=key, text_md=text, is_correct=draft.is_correct))
     accepted_answers: list[str] = []
     for line_number, text in accepted:
-        if not text:
+        if not normalise_short_answer(text):
             problems.append(
                 CheckError(
                     source.display,
@@ -1108,7 +1185,7 @@ def _parse_question(
                     "misalnya '= Semarang', atau hapus barisnya",
                 )
             )
-        elif normalise_answer(text) not in {normalise_answer(known) for known in accepted_answers}:
+        elif normalise_short_answer(text) not in {normalise_short_answer(known) for known in accepted_answers}:
             accepted_answers.append(text)
 
     prompt_body = _trim_block(prompt_lines, 0)[0]
@@ -1127,6 +1204,7 @@ def _parse_question(
         accepted=accepted_answers,
         explanation_md=_trim_block(explanation, 0)[0],
         line=heading_line,
+        group=group or None,
     )
 
 

@@ -175,6 +175,11 @@ def _apply_quiz(module: Module, pq: ParsedQuiz | None, render) -> None:
     quiz.title = pq.title or "Kuis"
     quiz.passing_score = pq.passing_score
     quiz.max_attempts = pq.max_attempts
+    quiz.retry_after_minutes = pq.retry_after_minutes
+    quiz.time_limit_minutes = pq.time_limit_minutes
+    quiz.pick = pq.pick
+    quiz.show_explanations = pq.show_explanations
+    quiz.show_correct_answers = pq.show_correct_answers
     quiz.shuffle = pq.shuffle
     quiz.duration_minutes = pq.minutes
     quiz.intro_html = render(pq.intro_md)
@@ -192,6 +197,7 @@ def _apply_quiz(module: Module, pq: ParsedQuiz | None, render) -> None:
         question.prompt_html = render(pq_question.prompt_md)
         question.explanation_html = render(pq_question.explanation_md) if pq_question.explanation_md else ""
         question.accepted = [normalise_answer(a) for a in pq_question.accepted]
+        question.group_name = pq_question.group
         question.is_archived = False
         _apply_options(question, pq_question.options)
     for key, question in questions.items():

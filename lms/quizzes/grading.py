@@ -10,9 +10,10 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, ClassVar
 
-from lms.content.parse import normalise_answer
+from lms.content.parse import normalise_short_answer
 
 MAX_SHORT_ANSWER = 500
 
@@ -40,6 +41,7 @@ class SnapQuestion:
     explanation_html: str = ""
     options: tuple[SnapOption, ...] = ()
     accepted: tuple[str, ...] = ()
+    group: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +51,7 @@ class SnapQuestion:
             "explanation_html": self.explanation_html,
             "options": [{"key": o.key, "html": o.html, "is_correct": o.is_correct} for o in self.options],
             "accepted": list(self.accepted),
+            "group": self.group,
         }
 
     @classmethod
@@ -60,6 +63,7 @@ class SnapQuestion:
             explanation_html=data.get("explanation_html", ""),
             options=tuple(SnapOption(o["key"], o["html"], bool(o["is_correct"])) for o in data.get("options", ())),
             accepted=tuple(data.get("accepted", ())),
+            group=data.get("group"),
         )
 
     @property
@@ -159,7 +163,8 @@ class MultipleChoice(QuestionKind):
 
 @register_kind
 class ShortAnswer(QuestionKind):
-    """A typed answer, compared after trimming, case-folding and collapsing whitespace."""
+    """A typed answer; right when it matches any accepted answer after ``normalise_short_answer`` (NFKC,
+    case, surrounding and repeated spaces, trailing punctuation)."""
 
     name = "short"
     input_type = "text"
@@ -177,8 +182,8 @@ class ShortAnswer(QuestionKind):
     def is_correct(self, question: SnapQuestion, answer: Answer | None) -> bool:
         if not isinstance(answer, str) or not answer.strip():
             return False
-        accepted = {normalise_answer(a) for a in question.accepted}
-        return normalise_answer(answer) in accepted
+        accepted = {normalise_short_answer(a) for a in question.accepted}
+        return normalise_short_answer(answer) in accepted
 
 
 def clean_answers(questions: Sequence[SnapQuestion], raw: Mapping[str, Sequence[str]]) -> dict[str, Answer]:
@@ -223,6 +228,80 @@ def ordered(questions: Iterable[SnapQuestion], seed: int, shuffle: bool) -> list
                 explanation_html=question.explanation_html,
                 options=tuple(options),
                 accepted=question.accepted,
+                group=question.group,
             )
         )
     return result
+
+
+# --- what a learner may see after submitting ---------------------------------------------------------
+
+REVEAL_SETTINGS = ("never", "after_pass", "after_last_attempt", "always")
+
+
+def reveals(setting: str, *, has_passed: bool, attempts_left: int | None) -> bool:
+    """Whether a submitted attempt's result may show what ``setting`` guards (explanations, right answers).
+
+    ``never``: never; ``always``: always; ``after_pass``: once she passed the quiz (any attempt);
+    ``after_last_attempt``: once she passed or has no attempt left (``attempts_left`` 0; None is
+    unlimited, so never "last"). An unknown setting reveals nothing.
+    """
+    if setting == "always":
+        return True
+    if setting == "after_pass":
+        return has_passed
+    if setting == "after_last_attempt":
+        return has_passed or attempts_left == 0
+    return False
+
+
+def topics_to_revisit(questions: Sequence[SnapQuestion], correct: Mapping[str, bool]) -> list[str]:
+    """The topics (``group:``) of the questions she got wrong, in the order they first appear."""
+    return list(dict.fromkeys(q.group for q in questions if q.group and not correct.get(q.key)))
+
+
+# --- drawing the questions of one attempt ------------------------------------------------------------
+
+
+def draw(
+    questions: Sequence[SnapQuestion], pick: int | None, rng: random.Random, seen: Mapping[str, int] | None = None
+) -> list[SnapQuestion]:
+    """The questions one attempt holds, in bank order: ``pick`` of them, or all when pick is None or larger.
+
+    Every topic (``group:``) is represented by at least one question (the checker keeps pick at least the
+    number of topics); the remaining places go to the rest of the bank. Within each choice the questions
+    she has met least often (``seen``: key → attempts that held it) come first, ties broken by ``rng``,
+    so with a bank at least twice ``pick`` a retry meets none of her previous attempt's questions, except
+    where a topic has no question left that she has not met: representing the topic comes first.
+    """
+    items = list(questions)
+    if pick is None or pick >= len(items):
+        return items
+    seen = seen or {}
+    order = {q.key: (seen.get(q.key, 0), rng.random()) for q in items}
+    chosen: list[str] = []
+    groups = list(dict.fromkeys(q.group for q in items if q.group))
+    for group in groups:
+        if len(chosen) >= pick:
+            break
+        members = [q for q in items if q.group == group]
+        chosen.append(min(members, key=lambda q: order[q.key]).key)
+    rest = sorted((q for q in items if q.key not in chosen), key=lambda q: order[q.key])
+    chosen.extend(q.key for q in rest[: pick - len(chosen)])
+    keep = set(chosen)
+    return [q for q in items if q.key in keep]
+
+
+# --- time limit ---------------------------------------------------------------------------------
+
+
+def deadline_of(started_at, time_limit_minutes: int | None):
+    """When an attempt must be in: started_at + the limit, or None without a limit."""
+    if not time_limit_minutes:
+        return None
+    return started_at + timedelta(minutes=time_limit_minutes)
+
+
+def is_past(deadline, now) -> bool:
+    """A save or a submission at ``now`` comes too late; exactly at the deadline still counts."""
+    return deadline is not None and now > deadline

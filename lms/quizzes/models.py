@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
 from lms.content.models import Module, Quiz
 from lms.database import TZDateTime, utcnow
 from lms.extensions import db
-from lms.quizzes.grading import SnapQuestion
+from lms.quizzes.grading import SnapQuestion, deadline_of
 
 
 class QuizAttempt(db.Model):
@@ -65,3 +65,28 @@ class QuizAttempt(db.Model):
 
     def setting(self, name: str, default: Any = None) -> Any:
         return self.snapshot.get(name, default)
+
+    @property
+    def deadline_at(self) -> datetime | None:
+        """started_at + the snapshot's time limit; answers after it are not taken (grading.is_past)."""
+        return deadline_of(self.started_at, self.setting("time_limit_minutes"))
+
+
+class QuizAttemptGrant(db.Model):
+    """Extra attempts on one quiz for one learner, granted by HR, a trainer or an admin, with a reason.
+
+    Her attempts allowed are the quiz's `max_attempts` plus the sum of her grants; each grant is also
+    written to the audit log.
+    """
+
+    __tablename__ = "quiz_attempt_grants"
+    __table_args__ = (CheckConstraint("extra BETWEEN 1 AND 10", name="extra_range"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    extra: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
+
+    quiz: Mapped[Quiz] = relationship()

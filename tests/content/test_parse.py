@@ -219,7 +219,10 @@ def test_quiz_defaults(tmp_path: Path) -> None:
     quiz_md = "## Ibu kota Jawa Tengah?\n= Semarang\n"
     quiz = parse_ok(make_module(tmp_path, {"quiz.md": quiz_md})).quiz
     assert quiz is not None
-    assert (quiz.title, quiz.passing_score, quiz.max_attempts, quiz.shuffle, quiz.intro_md) == (None, 70, 0, True, "")
+    assert (quiz.title, quiz.passing_score, quiz.max_attempts, quiz.shuffle, quiz.intro_md) == (None, 70, 3, True, "")
+    # A credential's defaults: the answers only after passing, a 30-minute pause after a failed try, no limit.
+    assert (quiz.show_explanations, quiz.show_correct_answers) == ("after_pass", "after_pass")
+    assert (quiz.retry_after_minutes, quiz.time_limit_minutes, quiz.pick) == (30, None, None)
 
 
 def test_module_defaults_and_no_quiz(tmp_path: Path) -> None:
@@ -469,7 +472,7 @@ def test_lesson_front_matter_errors(tmp_path: Path, front: str, line: int, fragm
         ("passing_score: 101", 3, "antara 0 dan 100"),
         ("passing_score: -1", 3, "antara 0 dan 100"),
         ("passing_score: 70%", 3, "bilangan bulat"),
-        ("max_attempts: -1", 3, "paling kecil 0"),
+        ("max_attempts: -1", 3, "antara 0 dan 100"),
         ("shuffle: acak", 3, "true atau false"),
         ("passing: 80", 3, "passing_score"),
     ],

@@ -48,11 +48,17 @@ def quiz_text(
     max_attempts: int = 0,
     shuffle: bool = True,
     title: str = "Kuis Akhir",
+    retry_after_minutes: int = 0,
+    show: str = "always",
+    extra: str = "",
 ) -> str:
+    """A quiz.md; its settings are a practice quiz's (unlimited attempts, no cooldown, answers shown) unless
+    a test asks otherwise, so tests that retake it say nothing about the credential defaults."""
     body = "\n".join(QUESTIONS.get(q, q) for q in questions)
     return (
         f"---\ntitle: {title}\npassing_score: {passing_score}\nmax_attempts: {max_attempts}\n"
-        f"shuffle: {'true' if shuffle else 'false'}\n---\nJawab semua soal berikut.\n\n{body}"
+        f"retry_after_minutes: {retry_after_minutes}\nshow_explanations: {show}\nshow_correct_answers: {show}\n"
+        f"shuffle: {'true' if shuffle else 'false'}\n{extra}---\nJawab semua soal berikut.\n\n{body}"
     )
 
 

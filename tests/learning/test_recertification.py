@@ -215,3 +215,29 @@ def test_a_new_cycle_starts_her_reading_time_from_zero(app, db, tmp_path, learne
                 select(model).where(model.user_id == learner.id, model.lesson_id.in_(lesson_ids))
             ).all()
             assert left == [], model.__name__
+
+
+def test_extra_attempts_granted_in_an_earlier_cycle_do_not_carry_over(app, db, tmp_path, learner):
+    """Attempts and grants are both counted in her current cycle: a new cycle starts with the quiz's own limit."""
+    from lms.certificates import services
+    from lms.quizzes import queries as quiz_queries
+    from lms.quizzes.models import QuizAttemptGrant
+
+    module = module_with(db, tmp_path, valid_months=24)
+    quiz = quiz_queries.current_quiz(module.id)
+    with at(FEB_2027):
+        finish_module(logged_in(app, learner), module)
+        db.session.add(QuizAttemptGrant(user_id=learner.id, quiz_id=quiz.id, extra=2, reason="Gangguan listrik."))
+        [first] = completions(db, learner)
+        certificate = db.session.scalar(select(Certificate).where(Certificate.completion_id == first.id))
+        services.revoke_certificate(certificate, actor=None, category="tidak_sah", reason="Dikerjakan orang lain.")
+        db.session.commit()
+        assert quiz_queries.granted_attempts(learner.id, quiz.id) == 2
+        assert quiz_queries.quiz_state(quiz, learner.id).granted == 2
+    with at(APRIL_2027):
+        browser = logged_in(app, learner)
+        browser.post_form(f"/modul/{SLUG}", {}, action=f"/modul/{SLUG}/ikuti-lagi")
+        db.session.expire_all()
+        assert quiz_queries.granted_attempts(learner.id, quiz.id) == 0
+        state = quiz_queries.quiz_state(quiz, learner.id)
+        assert (state.attempts, state.granted) == ([], 0)
