@@ -187,6 +187,13 @@ def leave_lesson(user_id: int, visit: queries.OpenVisit | None) -> bool:
     return True
 
 
+def end_open_lesson(user_id: int) -> bool:
+    """She went from a lesson to a page that is not a lesson (the quiz): the lesson's interval ends there,
+    so the time she spends on the quiz is never credited to the lesson she had open. One read by primary
+    key; a write only when a lesson was open. Returns whether it wrote (the view then commits)."""
+    return leave_lesson(user_id, queries.open_visit(user_id))
+
+
 def start_new_cycle(user_id: int, module: Module) -> None:
     """Begin the module again after her latest completion expired (its certificate_valid_months have
     passed) or was voided: recertification.

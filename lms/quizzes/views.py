@@ -18,6 +18,7 @@ from lms.database import utcnow
 from lms.errors import NotFound, ValidationError
 from lms.extensions import db
 from lms.learning import queries as learning_queries
+from lms.learning import services as learning_services
 from lms.learning.links import completion_links
 from lms.params import bounded_int
 from lms.quizzes import queries, services
@@ -133,6 +134,8 @@ def _raw_answers(questions: list[SnapQuestion]) -> dict[str, list[str]]:
 @login_required
 def quiz(slug: str):
     """The quiz's introduction and rules, her attempts and what she can do next (or when, or who to ask)."""
+    if learning_services.end_open_lesson(current_user.id):
+        db.session.commit()  # the lesson she had open stops earning reading time here
     module = learning_queries.module_for_learner(slug, current_user.id)
     quiz = _quiz_of(module)
     state = queries.quiz_state(quiz, current_user.id)
@@ -165,6 +168,8 @@ def attempt(attempt_id: int):
     """An open attempt as a form (same order on every reload), or a submitted one's result.
 
     An open attempt past its time limit is graded here, on what she saved by then."""
+    if learning_services.end_open_lesson(current_user.id):
+        db.session.commit()  # the lesson she had open stops earning reading time here
     attempt = queries.own_attempt(current_user.id, attempt_id)
     module = db.session.get(Module, attempt.module_id)
     questions = ordered(attempt.questions, attempt.seed, bool(attempt.setting("shuffle", True)))

@@ -247,3 +247,19 @@ def test_going_back_to_the_module_page_ends_the_lessons_time_once(rule_on, clock
     assert not [s for s in again if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     browser.get(lesson_url("waktu", "baca"))
     assert seconds_on(db, user, "baca") == 240
+
+
+def test_time_on_the_quiz_page_is_not_credited_to_the_lesson_she_had_open(rule_on, clock, app, db, tmp_path):
+    """Opening the quiz ends the lesson's interval: 20 minutes on the quiz do not let her mark the lesson done."""
+    lessons = (lesson_file(1, "baca", "Baca", minutes=12), lesson_file(2, "panjang", "Panjang", minutes=40))
+    make_module(tmp_path / "content", "waktu", jp=1, lessons=lessons)
+    user = create_user()
+    browser = logged_in(app, user.nip)
+    assert browser.get(lesson_url("waktu", "baca")).status_code == 200
+    clock.shift(timedelta(minutes=1))
+    assert browser.get("/modul/waktu/kuis").status_code == 200
+    clock.shift(timedelta(minutes=20))
+    response = press_done(browser, "baca")
+    assert response.status_code == 302 and response.headers["Location"].endswith(lesson_url("waktu", "baca"))
+    assert done_count(db, user) == 0
+    assert seconds_on(db, user, "baca") == 60  # the minute on the lesson, not the twenty on the quiz
