@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, redirect, request, session, url_for
+from flask import Flask, has_request_context, redirect, request, session, url_for
 from flask.cli import AppGroup
 from flask.helpers import get_debug_flag
 from flask_login import current_user
@@ -150,6 +150,8 @@ def select_locale() -> str:
     from sqlalchemy.exc import SQLAlchemyError
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]  # a command line: no user, no session
     try:
         user_locale = current_user.locale if current_user and current_user.is_authenticated else None
     except SQLAlchemyError:

@@ -603,3 +603,13 @@ def test_production_cookies_are_host_prefixed_and_secure(production_app):
         assert "Path=/" in header
         assert "Domain=" not in header  # __Host- cookies must not name a domain
     assert client.get("/akun", base_url=base).status_code == 200
+
+
+def test_dates_are_written_in_indonesian_outside_a_request(app):
+    """A command line or a service called without a request (no user, no session) still formats dates."""
+    from datetime import UTC, datetime
+
+    from lms.i18n import long_datetime
+
+    with app.app_context():
+        assert long_datetime(datetime(2026, 12, 31, 17, 30, tzinfo=UTC)) == "1 Januari 2027, 00.30"

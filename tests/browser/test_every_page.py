@@ -69,6 +69,7 @@ STRESS_QUIZ = f"""---
 title: Kuis Layar Sempit
 passing_score: 70
 max_attempts: 0
+retry_after_minutes: 0
 shuffle: false
 ---
 Kuis ini memuat tautan `{LONG_URL}`.
