@@ -50,7 +50,7 @@ def exhausted_message(allowed: int) -> str:
 
 def cooldown_message(retry_at) -> str:
     return (
-        f"Percobaan berikutnya dapat dimulai mulai {long_datetime(retry_at)} WIB. "
+        f"Percobaan berikutnya dapat dimulai pada {long_datetime(retry_at)} WIB. "
         "Gunakan waktu jeda ini untuk mempelajari kembali topik yang belum dikuasai."
     )
 

@@ -64,7 +64,7 @@ def test_cooldown_then_the_attempt_limit(app, live_server, new_page, tmp_path):
         log_in(page, live_server, nip)
         submit_blank(page, live_server, slug, "Mulai kuis")
         page.goto(f"{live_server}/modul/{slug}/kuis")
-        assert page.get_by_text("Percobaan berikutnya dapat dimulai mulai").is_visible()
+        assert page.get_by_text("Percobaan berikutnya dapat dimulai pada").is_visible()
         assert page.get_by_role("button", name="Coba lagi").count() == 0
         visit(page, "desktop", "21-kuis-jeda")
 

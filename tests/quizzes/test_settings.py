@@ -92,7 +92,7 @@ def test_cooldown_after_a_failed_attempt_is_counted_on_the_server(login_as, db, 
     send_answers(b, start_quiz(b, "jeda"), answers_for(module, right=()))
     page = text_of(b.get("/modul/jeda/kuis"))
     # Submitted 00.30 WIB on 5 December; the next attempt from 01.00 WIB.
-    assert "Percobaan berikutnya dapat dimulai mulai 5 Desember 2026, 01.00 WIB" in page
+    assert "Percobaan berikutnya dapat dimulai pada 5 Desember 2026, 01.00 WIB" in page
     assert "kuis/mulai" not in page
     response = b.post_form("/modul/jeda/kuis", {}, action="/modul/jeda/kuis/mulai")
     assert response.status_code == 400 and "01.00 WIB" in text_of(response)
