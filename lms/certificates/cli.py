@@ -15,12 +15,14 @@ from lms.certificates import queries, services
 from lms.certificates.archive import write_zip
 from lms.content.models import Module
 from lms.extensions import db
+from lms.params import parse_id
 
 certificates_cli = AppGroup("certificates", help="Sertifikat: ekspor ZIP, penerbitan tertunda, cakupan akun HR.")
 
 
 def _find_opd(value: str) -> Opd:
-    opd = db.session.get(Opd, int(value)) if value.isdigit() else None
+    opd_id = parse_id(value)
+    opd = db.session.get(Opd, opd_id) if opd_id is not None else None
     opd = opd or db.session.scalar(select(Opd).where(func.lower(Opd.name) == " ".join(value.split()).lower()))
     if opd is None:
         raise click.ClickException(f"OPD {value!r} tidak ditemukan (gunakan nama lengkap atau nomor id-nya).")

@@ -421,7 +421,8 @@ def counted_completions_in_year(user: User, year: int) -> list[Completion]:
 def completions_to_review(scope: Opd | None, year: int, share: float, opd_id: int | None = None) -> list[Completion]:
     """Completions of `year` (WIB) whose recorded reading time is under `share` of the lessons' expected
     minutes (*perlu ditinjau*), within the scope and optionally one OPD, with person, OPD and module, the
-    shortest share first (one query). Completions recorded before time was measured are not listed."""
+    shortest share first (one query). Completions recorded before time was measured, and voided ones
+    (revoked as invalid), are not listed."""
     start, end = dates.year_bounds(year)
     stmt = (
         select(Completion)
@@ -431,6 +432,7 @@ def completions_to_review(scope: Opd | None, year: int, share: float, opd_id: in
         .options(contains_eager(Completion.user).contains_eager(User.opd), contains_eager(Completion.module))
         .where(
             Completion.engaged_seconds.is_not(None),
+            Completion.voided_at.is_(None),  # already judged invalid: nothing left to review
             Completion.expected_minutes > 0,
             Completion.engaged_seconds < Completion.expected_minutes * (60 * float(share)),
             Completion.completed_at >= start,

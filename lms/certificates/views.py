@@ -497,7 +497,7 @@ def review():
                 c.user.opd.name if c.user.opd else "",
                 c.module.title,
                 as_text(dmy(dates.local_date(c.completed_at))),
-                c.jp,
+                c.counted_jp,
                 *_reading_cells(c),
                 _reading_percent(c),
             ]

@@ -255,9 +255,22 @@ def reveals(setting: str, *, has_passed: bool, attempts_left: int | None) -> boo
     return False
 
 
-def topics_to_revisit(questions: Sequence[SnapQuestion], correct: Mapping[str, bool]) -> list[str]:
-    """The topics (``group:``) of the questions she got wrong, in the order they first appear."""
-    return list(dict.fromkeys(q.group for q in questions if q.group and not correct.get(q.key)))
+def topics_to_revisit(
+    questions: Sequence[SnapQuestion], correct: Mapping[str, bool], *, each_shown: bool = True
+) -> list[str]:
+    """The topics (``group:``) of the questions she got wrong, in the order they first appear.
+
+    When the quiz does not show her which questions were right (``each_shown`` False), a topic the attempt
+    drew a single question from is left out: naming it would say that this one question was wrong."""
+    drawn: dict[str, int] = {}
+    for q in questions:
+        if q.group:
+            drawn[q.group] = drawn.get(q.group, 0) + 1
+    return list(
+        dict.fromkeys(
+            q.group for q in questions if q.group and not correct.get(q.key) and (each_shown or drawn[q.group] >= 2)
+        )
+    )
 
 
 # --- drawing the questions of one attempt ------------------------------------------------------------

@@ -80,6 +80,8 @@ class QuizState:
     def can_start(self) -> bool:
         if self.open_attempt is not None:
             return True
+        if self.passed:
+            return False  # no new draw once passed: its answers would be shown
         return (self.attempts_left is None or self.attempts_left > 0) and self.retry_at is None
 
     @property
@@ -90,17 +92,6 @@ class QuizState:
 def current_quiz(module_id: int) -> Quiz | None:
     """The module's quiz unless it was removed from the module (archived)."""
     return db.session.scalar(select(Quiz).where(Quiz.module_id == module_id, Quiz.is_archived.is_(False)))
-
-
-def attempts_of(user_id: int, quiz_id: int) -> list[QuizAttempt]:
-    """Her attempts at the quiz in her current cycle of the module, newest first."""
-    return list(
-        db.session.scalars(
-            current_cycle_attempts()
-            .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
-            .order_by(QuizAttempt.number.desc())
-        )
-    )
 
 
 def granted_attempts(user_id: int, quiz_id: int) -> int:

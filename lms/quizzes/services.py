@@ -11,6 +11,7 @@ import random
 import secrets
 from collections.abc import Mapping, Sequence
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +23,7 @@ from lms.accounts.services import record_audit
 from lms.content.models import Module, Quiz
 from lms.content.queries import current_questions
 from lms.database import utcnow
-from lms.errors import Conflict, NotFound, ValidationError
+from lms.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from lms.extensions import db
 from lms.i18n import long_datetime
 from lms.learning.models import Completion
@@ -33,7 +34,7 @@ from lms.quizzes import queries
 from lms.quizzes.grading import InvalidAnswer, SnapOption, SnapQuestion, clean_answers, draw, grade, is_past
 from lms.quizzes.models import QuizAttempt, QuizAttemptGrant
 
-WHO_CAN_GRANT = (
+WHO_CAN_GRANT = _l(
     "HR (pengelola kepegawaian) OPD Anda, pelatih, atau admin Lentera dapat memberi kesempatan tambahan; "
     "hubungi salah satu dari mereka."
 )
@@ -42,16 +43,17 @@ SEED_LIMIT = 2**31  # seeds are 0 .. 2^31-1 (an INTEGER column)
 
 
 def exhausted_message(allowed: int) -> str:
-    return (
-        f"Kesempatan mengerjakan kuis ini sudah habis: {allowed} dari {allowed} percobaan sudah "
-        f"dipakai. {WHO_CAN_GRANT}"
-    )
+    """Why she cannot start another attempt, and who can give her more (in her language)."""
+    used = gettext("Kesempatan mengerjakan kuis ini sudah habis: %(n)s dari %(n)s percobaan sudah dipakai.", n=allowed)
+    return f"{used} {WHO_CAN_GRANT}"
 
 
 def cooldown_message(retry_at) -> str:
-    return (
-        f"Percobaan berikutnya dapat dimulai pada {long_datetime(retry_at)} WIB. "
-        "Gunakan waktu jeda ini untuk mempelajari kembali topik yang belum dikuasai."
+    """When she may start the next attempt after a failed one (in her language)."""
+    return gettext(
+        "Percobaan berikutnya dapat dimulai pada %(when)s WIB. "
+        "Gunakan waktu jeda ini untuk mempelajari kembali topik yang belum dikuasai.",
+        when=long_datetime(retry_at),
     )
 
 
@@ -112,9 +114,9 @@ def close_overdue(state: queries.QuizState) -> QuizAttempt | None:
 def start_attempt(user_id: int, module: Module) -> QuizAttempt:
     """Her open attempt, or a new one numbered after her last, with a fresh seed, draw and snapshot.
 
-    Raises NotFound when the module has no quiz; ValidationError when her attempts (``max_attempts`` plus
-    any granted) are used up, or while the cooldown after a failed attempt (``retry_after_minutes``,
-    counted on the server) runs. An open attempt past its time limit is graded first.
+    Raises NotFound when the module has no quiz; ValidationError once she has passed, when her attempts
+    (``max_attempts`` plus any granted) are used up, or while the cooldown after a failed attempt
+    (``retry_after_minutes``, counted on the server) runs. An open attempt past its time limit is graded first.
     Two concurrent starts cannot make two attempts: (user, quiz, number) is unique.
     """
     quiz = queries.current_quiz(module.id)
@@ -124,6 +126,10 @@ def start_attempt(user_id: int, module: Module) -> QuizAttempt:
     close_overdue(state)
     if state.open_attempt is not None:
         return state.open_attempt
+    if state.passed:
+        # Once passed, the answers of her attempts are shown (after_pass): a new draw would hand her the
+        # answers to more of the bank. Taking the module again (recertification) starts a new cycle.
+        raise ValidationError(gettext("Anda sudah lulus kuis ini; nilainya tetap tercatat."))
     if state.attempts_left == 0:
         raise ValidationError(exhausted_message(state.allowed or 0))
     if state.retry_at is not None:
@@ -208,7 +214,7 @@ def submit_attempt(attempt: QuizAttempt, raw: Mapping[str, Sequence[str]] | None
             )
         )
         if used >= allowed:
-            raise ValidationError(exhausted_message(allowed) + " Jawaban ini tidak dinilai.")
+            raise ValidationError(exhausted_message(allowed) + " " + gettext("Jawaban ini tidak dinilai."))
     now = utcnow()
     deadline = attempt.deadline_at
     if is_past(deadline, now):
@@ -239,9 +245,15 @@ def read_grant_form(quiz_id: str | None, extra: str | None) -> tuple[int, int]:
 def grant_attempts(learner: User, quiz: Quiz, extra: int, reason: str, actor: User) -> QuizAttemptGrant:
     """Give one learner ``extra`` (1–10) more attempts on one quiz, with a reason; written to the audit log.
 
-    Who may grant is the caller's rule (HR within her scope, a trainer or an admin). Raises
-    ValidationError for a number out of range or an empty or over-long reason.
+    Who may grant is the caller's rule (HR within her scope, a trainer or an admin); nobody grants to
+    herself (PermissionDenied). Raises ValidationError for a number out of range or an empty or
+    over-long reason.
     """
+    if learner.id == actor.id:
+        # HR, trainers and admins take quizzes too: nobody raises her own attempt limit on a JP quiz.
+        raise PermissionDenied(
+            "Kesempatan tambahan tidak dapat diberikan kepada diri sendiri; mintalah kepada petugas lain."
+        )
     if not 1 <= extra <= 10:
         raise ValidationError("Jumlah kesempatan tambahan harus antara 1 dan 10.")
     reason = " ".join(reason.split())

@@ -87,3 +87,19 @@ def test_an_opd_hr_account_reviews_only_its_own_opd(db, login_as):
     assert "Pegawai Tembalang" in page and "Pegawai Dinkes" not in page
     rows = csv_rows(browser.get(f"/hr/perlu-ditinjau?opd={dinkes.id}&format=csv"))
     assert [row[1] for row in rows[1:]] == ["Pegawai Tembalang"]
+
+
+def test_a_voided_completion_leaves_the_review_list(db, login_as):
+    """Revoked as invalid (tidak sah), the completion is already judged: nothing left to review."""
+    from sqlalchemy import select
+
+    from lms.certificates.models import Certificate
+
+    completed(make_asn(name="Pegawai Dibatalkan"), "Modul Batal", read_minutes=5, expected=60)
+    completed(make_asn(name="Pegawai Ditinjau"), "Modul Tinjau", read_minutes=5, expected=60)
+    certificate = _db.session.scalar(select(Certificate).where(Certificate.name == "Pegawai Dibatalkan"))
+    services.revoke_certificate(certificate, actor=None, category="tidak_sah", reason="Dikerjakan orang lain.")
+    _db.session.commit()
+    browser, _hr = login_as("hr")
+    page = text(browser.get("/hr/perlu-ditinjau"))
+    assert "Pegawai Ditinjau" in page and "Pegawai Dibatalkan" not in page

@@ -127,3 +127,16 @@ def test_a_topic_she_has_fully_met_still_gets_a_question():
     first = draw(questions, 4, random.Random(1))
     second = draw(questions, 4, random.Random(2), {q.key: 1 for q in first})
     assert "a-0" in {q.key for q in first} and "a-0" in {q.key for q in second}
+
+
+def test_topics_hidden_per_question_leave_out_a_topic_drawn_once():
+    """Naming a topic the attempt drew one question from would say that question was wrong."""
+    from lms.quizzes.grading import SnapQuestion, topics_to_revisit
+
+    def q(key: str, group: str) -> SnapQuestion:
+        return SnapQuestion(key=key, kind="short", prompt_html=key, explanation_html="", accepted=("x",), group=group)
+
+    questions = [q("a", "Sendiri"), q("b", "Berdua"), q("c", "Berdua")]
+    wrong_everywhere = {"a": False, "b": False, "c": True}
+    assert topics_to_revisit(questions, wrong_everywhere) == ["Sendiri", "Berdua"]
+    assert topics_to_revisit(questions, wrong_everywhere, each_shown=False) == ["Berdua"]

@@ -52,7 +52,9 @@ def test_a_failed_attempt_shows_score_and_topics_but_no_answers(login_as, db, tm
     send_answers(b, url, answers_for(module, right=("multiple",)))
     page = text_of(b.get(url))
     assert "25 <span>dari 100</span>" in page and "1 dari 4 soal benar" in page
-    assert "Topik yang perlu dipelajari kembali" in page and "Geografi Jawa Tengah" in page
+    # Her only question on that topic was wrong: naming the topic would say so, so the page asks her to
+    # study the module again instead (topics_to_revisit lists a topic drawn twice or more).
+    assert "Geografi Jawa Tengah" not in page and "Pelajari kembali pelajaran-pelajaran modul ini" in page
     for leak in (EXPLANATION, "Penjelasan", "Jawaban benar", "Jawaban yang diterima", 'badge-done">Benar', "is-wrong"):
         assert leak not in page, leak
     assert "Jawaban yang benar tampil setelah Anda lulus" in page
@@ -204,9 +206,10 @@ def test_each_attempt_draws_pick_questions_frozen_and_a_retry_meets_new_ones(log
     # An answer to a question outside her draw is ignored, not graded and not stored.
     drawn = {q["key"]: q["accepted"][0] for q in attempt.snapshot["questions"]}
     outside = next(f"q-{q.key}" for q in module.quiz.questions if q.key not in drawn)
-    send_answers(b, first_url, {**{f"q-{k}": v for k, v in drawn.items()}, outside: "1"})
+    # (Every drawn answer wrong, so that she may try again: a pass ends the drawing.)
+    send_answers(b, first_url, {**{f"q-{k}": "salah" for k in drawn}, outside: "1"})
     (attempt,) = attempts(db)
-    assert attempt.score == 100 and set(attempt.answers) == set(drawn) and set(attempt.results) == set(drawn)
+    assert attempt.score == 0 and set(attempt.answers) == set(drawn) and set(attempt.results) == set(drawn)
 
     db.session.commit()
     second_url = start_quiz(b, "undian")
@@ -261,3 +264,25 @@ def test_the_trainers_preview_shows_one_draw_of_pick_questions(login_as, db, tmp
     trainer, _ = login_as("pelatih")
     page = text_of(trainer.get("/pelatih/pratinjau/pratinjau-undian/kuis?seed=7"))
     assert len(set(re.findall(r'name="q-([0-9a-f]+)"', page))) == 5
+
+
+def test_once_passed_no_new_attempt_is_drawn_since_its_answers_would_be_shown(login_as, db, tmp_path):
+    """after_pass shows the answers of every attempt: a new draw after the pass would hand her more of the bank."""
+    module = make_module(tmp_path, "lulus", quiz=credential_quiz(retry_after_minutes=0))
+    b, _ = login_as("peserta")
+    send_answers(b, start_quiz(b, "lulus"), answers_for(module))
+    refused = b.post_form("/modul/lulus/kuis", {}, action="/modul/lulus/kuis/mulai")
+    assert refused.status_code == 400 and "Anda sudah lulus kuis ini" in text_of(refused)
+    assert len(attempts(db)) == 1
+    page = text_of(b.get("/modul/lulus/kuis"))
+    assert "Anda sudah lulus kuis ini" in page and "/kuis/mulai" not in page and "sudah habis" not in page
+
+
+def test_nobody_grants_extra_attempts_to_herself(login_as, db, tmp_path):
+    module = make_module(tmp_path, "sendiri", quiz=credential_quiz(max_attempts=1, retry_after_minutes=0))
+    trainer, trainer_user = login_as("pelatih", "peserta")
+    send_answers(trainer, start_quiz(trainer, "sendiri"), answers_for(module, right=()))
+    form = {"nip": trainer_user.nip, "quiz_id": str(module.quiz.id), "extra": "5", "reason": "coba lagi"}
+    response = trainer.post_form(f"/pelatih/kesempatan-kuis?nip={trainer_user.nip}", form)
+    assert response.status_code == 403 and "diri sendiri" in text_of(response)
+    assert db.session.scalar(select(QuizAttemptGrant)) is None
