@@ -319,24 +319,33 @@ def record_completion(
     except IntegrityError:
         return None
     completion.module = module
-    recount_jp(user_id, module)
+    recount_jp(user_id, module, recorded=completion.id)
     module_completed.send(completion)
     return completion
 
 
-def recount_jp(user_id: int, module: Module) -> None:
+def recount_jp(user_id: int, module: Module, *, recorded: int | None = None) -> None:
     """Apply the JP rule (lms.learning.jp) to all her completions of the module and store the outcome
     on each (`jp_exclusion`). Runs when a completion is recorded or voided; every total then sums the
-    completions that count. The module's `jp_repeatable` is read as it is now."""
+    completions that count. The module's `jp_repeatable` is read as it is now.
+
+    A completion that counts keeps counting unless it is voided itself: JP already reported (Beranda,
+    the HR desk, SIASN) never drops because a later sync made the module not repeatable. Only the new
+    completion, or a void, changes what counts."""
     completions = list(
         db.session.scalars(select(Completion).where(Completion.user_id == user_id, Completion.module_id == module.id))
     )
+    # Those that counted before this recount (`recorded`, just written, has no outcome yet).
+    counted_before = {c.id for c in completions if c.jp_exclusion is None and c.id != recorded}
     outcome = jp_exclusions(
         (JpEntry(c.id, c.completed_at, c.is_void) for c in completions), repeatable=module.jp_repeatable
     )
     for completion in completions:
-        if completion.jp_exclusion != outcome[completion.id]:
-            completion.jp_exclusion = outcome[completion.id]
+        exclusion = outcome[completion.id]
+        if completion.id in counted_before and exclusion is not None and not completion.is_void:
+            continue  # it counted when it was recorded: a later setting does not take it back
+        if completion.jp_exclusion != exclusion:
+            completion.jp_exclusion = exclusion
     db.session.flush()
 
 

@@ -22,6 +22,8 @@ SINGLE = (
     f"## Ibu kota Provinsi Jawa Tengah adalah?\ngroup: {TOPIC}\n- [x] Semarang\n- [ ] Surakarta\n- [ ] Magelang\n"
     f"> {EXPLANATION}\n"
 )
+# A second question on the same topic: a topic drawn once is not named while right/wrong is hidden.
+SINGLE_TOO = f"## Kota pelabuhan utama Jawa Tengah adalah?\ngroup: {TOPIC}\n- [x] Semarang\n- [ ] Wonosobo\n"
 BANK = "".join(f"## Soal bank nomor {n}?\ngroup: {'Topik A' if n <= 5 else 'Topik B'}\n= {n}\n" for n in range(1, 11))
 
 
@@ -37,7 +39,7 @@ def submit_blank(page, base: str, slug: str, button: str) -> None:
 def test_a_failed_attempt_reveals_no_answers(app, live_server, new_page, tmp_path, viewport):
     slug = f"tanpa-bocoran-{viewport}"
     with app.app_context():
-        quiz = quiz_text(questions=(SINGLE, "multiple", "short", "leaf"), max_attempts=3, show="after_pass")
+        quiz = quiz_text(questions=(SINGLE, SINGLE_TOO, "multiple", "short", "leaf"), max_attempts=3, show="after_pass")
         make_module(tmp_path / "content", slug, quiz=quiz)
         nip = create_user(name="Dewi Lestari").nip
     page = new_page(viewport)

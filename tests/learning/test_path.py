@@ -138,7 +138,9 @@ def test_completion_is_recorded_once_whatever_she_clicks_afterwards(login_as, mo
     recorded = (first.id, first.completed_at, first.score)
 
     mark_done(b, "dasar-digital", "penutup")  # again
-    send_answers(b, start_quiz(b, "dasar-digital"), answers_for(module, right=("single", "multiple", "short")))
+    # Passed, she draws no new attempt: the quiz refuses, and nothing about the completion changes.
+    refused = b.post_form("/modul/dasar-digital/kuis", {}, action="/modul/dasar-digital/kuis/mulai")
+    assert refused.status_code == 400
     db.session.expire_all()
     assert count(db, Completion) == 1
     again = db.session.scalar(select(Completion))

@@ -136,7 +136,13 @@ def test_a_module_not_repeatable_for_jp_renews_the_certificate_but_not_the_jp(ap
         finish_module(browser, module)
         _first, second = completions(db, learner)
         assert second.jp_exclusion == "counted_before"
-        assert db.session.scalar(select(Certificate).where(Certificate.completion_id == second.id)) is not None
+        renewed = db.session.scalar(select(Certificate).where(Certificate.completion_id == second.id))
+        assert renewed is not None
+        # Its public page says the JP it states is not counted again (HR keys certificates into SIASN).
+        verified = text(browser.get(f"/verifikasi/{renewed.verification_code}"))
+        assert "JP dihitung" in verified and "Tidak dihitung: JP modul ini hanya dihitung sekali" in verified
+        first_certificate = db.session.scalar(select(Certificate).where(Certificate.completion_id == _first.id))
+        assert "JP dihitung" not in text(browser.get(f"/verifikasi/{first_certificate.verification_code}"))
         history = text(browser.get("/riwayat"))
         assert '2027 <span class="year-total">· 0 JP</span>' in history
         assert "Tidak dihitung: JP modul ini hanya dihitung sekali" in history
@@ -241,3 +247,22 @@ def test_extra_attempts_granted_in_an_earlier_cycle_do_not_carry_over(app, db, t
         assert quiz_queries.granted_attempts(learner.id, quiz.id) == 0
         state = quiz_queries.quiz_state(quiz, learner.id)
         assert (state.attempts, state.granted) == ([], 0)
+
+
+def test_jp_already_counted_stays_when_the_module_later_becomes_not_repeatable(app, db, tmp_path, learner):
+    """A later sync that sets jp_repeatable: false must not take back JP already reported for past years."""
+    module = module_with(db, tmp_path, valid_months=12)
+    with at(MAY_2026):
+        finish_module(logged_in(app, learner), module)
+    with at(JULY_2027):
+        browser = logged_in(app, learner)
+        browser.post_form(f"/modul/{SLUG}", {}, action=f"/modul/{SLUG}/ikuti-lagi")
+        finish_module(browser, module)
+    module.jp_repeatable = False
+    db.session.commit()
+    with at(datetime(2028, 8, 1, 3, 0, tzinfo=UTC)):
+        browser = logged_in(app, learner)
+        browser.post_form(f"/modul/{SLUG}", {}, action=f"/modul/{SLUG}/ikuti-lagi")
+        finish_module(browser, module)
+        first, second, third = completions(db, learner)
+        assert (first.jp_exclusion, second.jp_exclusion, third.jp_exclusion) == (None, None, "counted_before")
