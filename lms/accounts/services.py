@@ -15,6 +15,7 @@ from lms import dates
 from lms.accounts.models import ADMIN, PESERTA, ROLES, AuditLog, OneTimeCode, Opd, User, UserRole
 from lms.accounts.nip import format_nip, parse_nip
 from lms.accounts.passwords import check_password_policy, hash_code, new_one_time_code
+from lms.accounts.signals import account_changed, account_created
 from lms.database import utcnow
 from lms.errors import NotFound, ValidationError
 from lms.extensions import db
@@ -119,6 +120,7 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     record_audit(actor, "user.create", user, f"Akun {user.nip} dibuat", roles=sorted(role_set))
+    account_created.send(user)
     return user
 
 
@@ -148,6 +150,7 @@ def update_profile(
     clean_name = _clean(name)
     if not clean_name:
         raise ValidationError("Nama lengkap wajib diisi.")
+    old_opd_id = user.opd.id if user.opd is not None else None  # opd_id lags the relationship until a flush
     user.name = clean_name
     user.email = _clean(email, 254)
     user.opd = opd
@@ -155,6 +158,9 @@ def update_profile(
     user.jabatan = _clean(jabatan)
     user.pangkat_golongan = _clean(pangkat_golongan, 100)
     record_audit(actor, "user.update", user, f"Data akun {user.nip} diubah")
+    new_opd_id = opd.id if opd is not None else None
+    if new_opd_id != old_opd_id:
+        account_changed.send(user, changes={"opd_id": (old_opd_id, new_opd_id)})
 
 
 def set_roles(user: User, roles: Iterable[str], *, actor: User) -> None:
@@ -206,6 +212,7 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
         user,
         f"Akun {user.nip} {'diaktifkan' if active else 'dinonaktifkan'}",
     )
+    account_changed.send(user, changes={"is_active": (not active, active)})
 
 
 def issue_code(user: User, purpose: str, days: int | None = None) -> IssuedCode:
