@@ -177,21 +177,22 @@ def register_blueprints(app: Flask) -> None:
     from lms.accounts.views import admin, auth
     from lms.certificates.views import certificates
     from lms.content.views import content
+    from lms.hr.views import hr
     from lms.learning.views import learning
     from lms.navigation import init_navigation, register_nav
     from lms.pages import core
     from lms.quizzes.views import quizzes
 
     init_navigation(app)
-    for blueprint in (core, auth, admin, content, learning, quizzes, certificates):
+    for blueprint in (core, auth, admin, content, learning, quizzes, certificates, hr):
         app.register_blueprint(blueprint)
     register_nav(app, "learning.home", _l("Beranda"), None, order=10)
     register_nav(app, "learning.catalogue", _l("Katalog"), None, order=20)
     register_nav(app, "learning.history", _l("Riwayat"), None, order=30)
     register_nav(app, "content.modules", _l("Modul"), ("pelatih", "admin"), order=60)
-    register_nav(app, "certificates.desk", _l("Meja HR"), ("hr",), order=70)
+    register_nav(app, "hr.desk", _l("Meja HR"), ("hr",), order=70)
     register_nav(app, "admin.users", _l("Pengguna"), ("admin",), order=80)
-    register_nav(app, "certificates.hr_scopes", _l("Lingkup HR"), ("admin",), order=82)
+    register_nav(app, "hr.hr_scopes", _l("Lingkup HR"), ("admin",), order=82)
     register_nav(app, "admin.audit", _l("Audit"), ("admin",), order=85)
     register_nav(app, "auth.profile", _l("Akun"), None, order=90)
 

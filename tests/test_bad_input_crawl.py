@@ -21,7 +21,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 from sqlalchemy import select
 
-from lms.certificates.models import Certificate, HrScope
+from lms.accounts.models import HrScope
+from lms.certificates.models import Certificate
 from lms.content.models import Lesson, MediaBlob
 from lms.learning.services import record_completion
 from tests.certificates.factories import make_asn, make_opd
@@ -63,8 +64,8 @@ MUST_REACH = {
     "anonymous": {"core.index", "auth.login", "certificates.verify", "content.media"},
     "peserta": {"learning.module", "learning.lesson", "quizzes.attempt", "certificates.download", "learning.history"},
     "pelatih": {"learning.preview_lesson", "quizzes.preview", "content.modules"},
-    "hr": {"certificates.person", "certificates.jp_recap", "certificates.detail", "certificates.opds"},
-    "hr_opd": {"certificates.person", "certificates.jp_recap", "certificates.detail", "certificates.opd"},
+    "hr": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opds"},
+    "hr_opd": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opd"},
     "admin": {"admin.edit_user", "admin.edit_opd", "admin.users", "admin.audit"},
 }
 SESSION_ENDING = {"auth.logout"}  # crawled last, so that every other route is crawled logged in

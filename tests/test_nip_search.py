@@ -16,8 +16,8 @@ DECOY = "197211142006111492"  # every printed group of WANTED appears in it, but
 # The search boxes that look for people, by template, with the page that shows the results.
 SEARCH_BOXES = {
     "admin/users.html": ("admin", "/admin/pengguna"),
-    "certificates/search.html": ("hr", "/hr/sertifikat"),
-    "certificates/people.html": ("hr", "/hr/asn"),
+    "hr/search.html": ("hr", "/hr/sertifikat"),
+    "hr/people.html": ("hr", "/hr/asn"),
 }
 NOT_ABOUT_PEOPLE = {"learning/catalogue.html"}  # modules
 

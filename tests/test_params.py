@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 import lms
-from lms.certificates.models import HrScope
+from lms.accounts.models import HrScope
 from lms.params import MAX_ID, bounded_int, parse_id
 from tests.certificates.factories import issued, make_asn, make_opd
 

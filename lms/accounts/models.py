@@ -127,3 +127,18 @@ class AuditLog(TimestampMixin, db.Model):
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")
     target: Mapped[User | None] = relationship(foreign_keys=[target_user_id], lazy="joined")
+
+
+class HrScope(db.Model):
+    """An HR account limited to one OPD (its sub bagian kepegawaian): it sees only that OPD's people
+    and certificates. An HR account without a row is city-wide (BKPP).
+
+    A table of its own rather than a second foreign key from `users` to `opd`, which would make the
+    accounts model's `User.opd` relationship ambiguous.
+    """
+
+    __tablename__ = "hr_scopes"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id", ondelete="CASCADE"), index=True)
+
+    opd: Mapped[Opd] = relationship(lazy="joined")

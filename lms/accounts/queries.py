@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import lazyload
 
-from lms.accounts.models import AuditLog, Opd, User, UserRole
+from lms.accounts.models import HR, AuditLog, HrScope, Opd, User, UserRole
 from lms.accounts.nip import nip_search_digits
 from lms.extensions import db
 
@@ -100,3 +101,29 @@ def audit_about(user: User) -> list[AuditLog]:
             .order_by(AuditLog.created_at)
         )
     )
+
+
+def hr_scope_opd(user: User) -> Opd | None:
+    """The OPD an HR account is limited to, or None when it is city-wide."""
+    scope = db.session.get(HrScope, user.id)
+    return scope.opd if scope is not None else None
+
+
+@dataclass(frozen=True)
+class HrAccount:
+    """An HR account and what it sees: one OPD, or (scope None) the whole city."""
+
+    user: User
+    scope: Opd | None
+
+
+def hr_accounts() -> list[HrAccount]:
+    """Every account holding the HR role, by name, with its scope (one query)."""
+    rows = db.session.execute(
+        select(User, Opd)
+        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == HR))
+        .outerjoin(HrScope, HrScope.user_id == User.id)
+        .outerjoin(Opd, Opd.id == HrScope.opd_id)
+        .order_by(User.name, User.id)
+    ).all()
+    return [HrAccount(user=user, scope=opd) for user, opd in rows]

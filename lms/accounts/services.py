@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms import dates
-from lms.accounts.models import ADMIN, PESERTA, ROLES, AuditLog, OneTimeCode, Opd, User, UserRole
+from lms.accounts.models import ADMIN, HR, PESERTA, ROLES, AuditLog, HrScope, OneTimeCode, Opd, User, UserRole
 from lms.accounts.nip import format_nip, parse_nip
 from lms.accounts.passwords import check_password_policy, hash_code, new_one_time_code
 from lms.accounts.signals import account_changed, account_created
@@ -400,3 +400,45 @@ def rename_opd(opd: Opd, name: str, is_active: bool, *, actor: User) -> None:
     opd.name = clean
     opd.is_active = is_active
     record_audit(actor, "opd.update", None, f"OPD {before} → {clean}", active=is_active)
+
+
+def change_hr_scope(user_id: int | None, opd_id: int | None, *, actor: User | None) -> tuple[User, Opd | None, bool]:
+    """Set an HR account's scope from the admin page: `opd_id` None (or 0) means city-wide.
+
+    Returns the account, its new scope and whether anything changed (an unchanged scope is not
+    audited). Raises ValidationError — nothing changed — when the account does not exist or does not
+    hold the HR role, or the OPD does not exist or is no longer active.
+    """
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not user.has_role(HR):
+        raise ValidationError(
+            "Akun itu tidak ditemukan atau tidak berperan HR. Cakupan hanya dapat diatur untuk akun HR; "
+            "berikan perannya dulu di menu Pengguna."
+        )
+    opd = None
+    if opd_id:
+        opd = db.session.get(Opd, opd_id)
+        if opd is None:
+            raise ValidationError("OPD yang dipilih tidak ditemukan. Muat ulang halaman, lalu pilih lagi.")
+    current = db.session.get(HrScope, user.id)
+    if (current.opd_id if current else None) == (opd.id if opd else None):
+        return user, opd, False
+    if opd is not None and not opd.is_active:
+        raise ValidationError(f"OPD {opd.name} sudah nonaktif; pilih OPD yang masih aktif.")
+    set_hr_scope(user, opd, actor=actor)
+    return user, opd, True
+
+
+def set_hr_scope(user: User, opd: Opd | None, *, actor: User | None = None) -> None:
+    """Limit an HR account to one OPD, or (opd None) make it city-wide; audited."""
+    scope = db.session.get(HrScope, user.id)
+    if opd is None:
+        if scope is not None:
+            db.session.delete(scope)
+    elif scope is None:
+        db.session.add(HrScope(user_id=user.id, opd_id=opd.id))
+    else:
+        scope.opd_id = opd.id
+    db.session.flush()
+    where = opd.name if opd else "seluruh kota"
+    record_audit(actor, "hr.scope", user, f"Cakupan HR: {where}", opd_id=opd.id if opd else None)

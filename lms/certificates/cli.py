@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from lms.accounts import services as account_services
 from lms.accounts.models import Opd
 from lms.accounts.services import find_user_by_nip
 from lms.certificates import queries, services
@@ -86,6 +87,6 @@ def hr_scope_command(nip: str, opd_value: str | None, city: bool):
     if not user.has_role("hr"):
         raise click.ClickException(f"{user.name} tidak memiliki peran HR; berikan perannya dulu di menu Pengguna.")
     opd = _find_opd(opd_value) if opd_value else None
-    services.set_hr_scope(user, opd)
+    account_services.set_hr_scope(user, opd)
     db.session.commit()
     click.echo(f"{user.name}: HR untuk {opd.name if opd else 'seluruh kota'}.")

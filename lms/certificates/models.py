@@ -64,21 +64,6 @@ JP_EFFECT_LABELS = {
 }
 
 
-class HrScope(db.Model):
-    """An HR account limited to one OPD (its sub bagian kepegawaian): it sees only that OPD's people
-    and certificates. An HR account without a row is city-wide (BKPP).
-
-    A table of its own rather than a second foreign key from `users` to `opd`, which would make the
-    accounts model's `User.opd` relationship ambiguous.
-    """
-
-    __tablename__ = "hr_scopes"
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id", ondelete="CASCADE"), index=True)
-
-    opd: Mapped[Opd] = relationship(lazy="joined")
-
-
 class CertificateCounter(db.Model):
     """The last sequence number used in a year; its row is locked while a number is taken."""
 
@@ -188,6 +173,14 @@ class Certificate(db.Model):
     @property
     def is_signed(self) -> bool:
         return self.signed_at is not None
+
+    def status_on(self, today: date) -> str:
+        """'revoked', 'expired' or 'valid' on that (WIB) day."""
+        if self.is_revoked:
+            return "revoked"
+        if self.is_expired(today):
+            return "expired"
+        return "valid"
 
     def is_expired(self, today: date) -> bool:
         return self.valid_until is not None and today > self.valid_until

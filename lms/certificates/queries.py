@@ -1,27 +1,22 @@
-"""Reads for certificates: verification, the learner's downloads, and the HR desk within its scope.
-
-An HR account is city-wide or limited to one OPD (`HrScope`). Out-of-scope people and certificates
-are answered exactly like missing ones (NotFound), so a scoped account learns nothing about them.
-"""
+"""Reads for certificates: verification, the learner's downloads, and certificates within an HR scope
+(search, ZIP export). The rest of the HR desk reads in `lms.hr.queries`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import aliased
 
 from lms import dates
-from lms.accounts.models import HR, Opd, User, UserRole
+from lms.accounts.models import Opd, User
 from lms.accounts.nip import nip_search_digits
-from lms.certificates.exports import SiasnCourse, siasn_course
-from lms.certificates.models import N_, REVOKED, VALID, Certificate, HrScope
+from lms.certificates.models import N_, REVOKED, VALID, Certificate
 from lms.certificates.numbering import is_well_formed_code
 from lms.content.models import Module
 from lms.errors import NotFound
 from lms.extensions import db
-from lms.learning import queries as learning_queries
 from lms.learning.models import Completion
 
 PAGE_SIZE = 50
@@ -101,33 +96,7 @@ def own_certificate(user_id: int, certificate_id: int) -> Certificate:
     return certificate
 
 
-# --- HR scope ------------------------------------------------------------------------------------
-
-
-def hr_scope_opd(user: User) -> Opd | None:
-    """The OPD an HR account is limited to, or None when it is city-wide."""
-    scope = db.session.get(HrScope, user.id)
-    return scope.opd if scope is not None else None
-
-
-@dataclass(frozen=True)
-class HrAccount:
-    """An HR account and what it sees: one OPD, or (scope None) the whole city."""
-
-    user: User
-    scope: Opd | None
-
-
-def hr_accounts() -> list[HrAccount]:
-    """Every account holding the HR role, by name, with its scope (one query)."""
-    rows = db.session.execute(
-        select(User, Opd)
-        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == HR))
-        .outerjoin(HrScope, HrScope.user_id == User.id)
-        .outerjoin(Opd, Opd.id == HrScope.opd_id)
-        .order_by(User.name, User.id)
-    ).all()
-    return [HrAccount(user=user, scope=opd) for user, opd in rows]
+# --- within an HR account's scope (the HR desk and the PDF download) ------------------------------
 
 
 def _people_in(opd_id: int):
@@ -149,21 +118,7 @@ def certificate_in_scope(scope: Opd | None, certificate_id: int) -> Certificate:
     return certificate
 
 
-def person_in_scope(scope: Opd | None, user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or (scope is not None and user.opd_id != scope.id):
-        raise NotFound("Pegawai tidak ditemukan.")
-    return user
-
-
-def opd_in_scope(scope: Opd | None, opd_id: int) -> Opd:
-    opd = db.session.get(Opd, opd_id)
-    if opd is None or (scope is not None and opd.id != scope.id):
-        raise NotFound("OPD tidak ditemukan.")
-    return opd
-
-
-# --- certificate search --------------------------------------------------------------------------
+# --- certificate search (the HR desk and `flask certificates export`) -----------------------------
 
 
 @dataclass(frozen=True)
@@ -246,220 +201,3 @@ def count_certificates(scope: Opd | None, filters: CertificateFilters) -> int:
     return db.session.scalar(
         select(func.count()).select_from(search_certificates(scope, filters).order_by(None).subquery())
     )
-
-
-def opd_choices(scope: Opd | None) -> list[Opd]:
-    if scope is not None:
-        return [scope]
-    return list(db.session.scalars(select(Opd).order_by(Opd.name)))
-
-
-def module_choices() -> list[Module]:
-    return list(db.session.scalars(select(Module).order_by(Module.title)))
-
-
-# --- people, JP and OPD tables -------------------------------------------------------------------
-
-
-def search_people(scope: Opd | None, q: str = "", opd_id: int | None = None, page: int = 1):
-    """People (any account with an OPD or not) within scope whose NIP is `q` as typed or printed (whole or
-    in part), or who match every word of `q` by name or NIP."""
-    stmt = select(User).outerjoin(User.opd).options(contains_eager(User.opd))
-    if scope is not None:
-        stmt = stmt.where(User.opd_id == scope.id)
-    elif opd_id:
-        stmt = stmt.where(User.opd_id == opd_id)
-    nip = nip_search_digits(q)
-    words = [] if nip else q.split()[:10]
-    if nip:
-        stmt = stmt.where(User.nip.contains(nip, autoescape=True))
-    for word in words:
-        digits = nip_search_digits(word)
-        conditions = [User.name.icontains(word, autoescape=True)]
-        if digits:
-            conditions.append(User.nip.contains(digits, autoescape=True))
-        stmt = stmt.where(or_(*conditions))
-    stmt = stmt.order_by(User.name, User.id)
-    return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False, count=True)
-
-
-def jp_by_user(user_ids: list[int], year: int) -> dict[int, int]:
-    """JP earned in `year` (completions dated in that year at the office that count, by the rule of
-    lms.learning.jp) per person, one grouped query."""
-    if not user_ids:
-        return {}
-    start, end = dates.year_bounds(year)
-    rows = db.session.execute(
-        select(Completion.user_id, func.coalesce(func.sum(Completion.jp), 0))
-        .where(
-            Completion.user_id.in_(user_ids),
-            Completion.completed_at >= start,
-            Completion.completed_at < end,
-            Completion.counts_for_jp,
-        )
-        .group_by(Completion.user_id)
-    ).all()
-    found = dict(rows)
-    return {user_id: int(found.get(user_id, 0)) for user_id in user_ids}
-
-
-@dataclass(frozen=True)
-class JpRow:
-    user: User
-    jp: int
-    target: int
-
-    @property
-    def reached(self) -> bool:
-        return self.jp >= self.target
-
-
-def opd_jp_rows(opd: Opd, year: int) -> list[JpRow]:
-    """Each active person of the OPD with JP this year against their target (two queries)."""
-    people = list(
-        db.session.scalars(
-            select(User).where(User.opd_id == opd.id, User.is_active_account.is_(True)).order_by(User.name, User.id)
-        )
-    )
-    earned = jp_by_user([u.id for u in people], year)
-    return [JpRow(user=u, jp=earned[u.id], target=learning_queries.jp_target(u)) for u in people]
-
-
-@dataclass(frozen=True)
-class OpdRow:
-    opd: Opd
-    people: int
-    reached: int
-    jp: int
-
-
-def opd_overview(scope: Opd | None, year: int) -> list[OpdRow]:
-    """Per OPD: active people, how many reached their JP target this year, JP in total (three queries)."""
-    opds = opd_choices(scope)
-    people = list(
-        db.session.scalars(select(User).where(User.opd_id.in_([o.id for o in opds]), User.is_active_account.is_(True)))
-    )
-    earned = jp_by_user([u.id for u in people], year)
-    rows = {o.id: [0, 0, 0] for o in opds}
-    for user in people:
-        row = rows[user.opd_id]
-        row[0] += 1
-        row[1] += earned[user.id] >= learning_queries.jp_target(user)
-        row[2] += earned[user.id]
-    return [OpdRow(opd=o, people=rows[o.id][0], reached=rows[o.id][1], jp=rows[o.id][2]) for o in opds]
-
-
-@dataclass(frozen=True)
-class InProgress:
-    module: Module
-    percent: int
-    last_activity_at: datetime
-
-
-@dataclass(frozen=True)
-class Completed:
-    completion: Completion
-    certificate: Certificate | None
-
-
-@dataclass(frozen=True)
-class PersonOverview:
-    user: User
-    year: int
-    in_progress: list[InProgress]
-    completed: list[Completed]
-    jp: learning_queries.JpSummary
-
-    @property
-    def completed_this_year(self) -> list[Completed]:
-        return [c for c in self.completed if dates.local_year(c.completion.completed_at) == self.year]
-
-    @property
-    def pending(self) -> list[Completion]:
-        """Completions without any certificate (the learner's data could not be printed)."""
-        return [c.completion for c in self.completed if c.certificate is None]
-
-
-def person_overview(user: User, year: int) -> PersonOverview:
-    """Modules in progress with percent, every completion with its certificate, JP this year vs target."""
-    enrolments = learning_queries.enrolments_with_modules(user.id)
-    completions = learning_queries.completions_with_modules(user.id)
-    open_enrolments = learning_queries.in_progress(enrolments, completions)
-    progress = learning_queries.progress_by_module(user.id, [e.module_id for e in open_enrolments])
-    certificates = current_certificates([c.id for c in completions])
-    return PersonOverview(
-        user=user,
-        year=year,
-        in_progress=[InProgress(e.module, progress[e.module_id].percent, e.last_activity_at) for e in open_enrolments],
-        completed=[Completed(c, certificates.get(c.id)) for c in completions],
-        jp=learning_queries.jp_summary(user, completions, year),
-    )
-
-
-def counted_completions_in_year(user: User, year: int) -> list[Completion]:
-    """Her completions dated in `year` (WIB) that count toward JP — what the yearly recap lists."""
-    start, end = dates.year_bounds(year)
-    return list(
-        db.session.scalars(
-            select(Completion)
-            .join(Completion.module)
-            .options(contains_eager(Completion.module))
-            .where(
-                Completion.user_id == user.id,
-                Completion.completed_at >= start,
-                Completion.completed_at < end,
-                Completion.counts_for_jp,
-            )
-            .order_by(Completion.completed_at, Completion.id)
-        )
-    )
-
-
-# --- time on task: completions to review ----------------------------------------------------------
-
-
-def completions_to_review(scope: Opd | None, year: int, share: float, opd_id: int | None = None) -> list[Completion]:
-    """Completions of `year` (WIB) whose recorded reading time is under `share` of the lessons' expected
-    minutes (*perlu ditinjau*), within the scope and optionally one OPD, with person, OPD and module, the
-    shortest share first (one query). Completions recorded before time was measured, and voided ones
-    (revoked as invalid), are not listed."""
-    start, end = dates.year_bounds(year)
-    stmt = (
-        select(Completion)
-        .join(Completion.user)
-        .outerjoin(User.opd)
-        .join(Completion.module)
-        .options(contains_eager(Completion.user).contains_eager(User.opd), contains_eager(Completion.module))
-        .where(
-            Completion.engaged_seconds.is_not(None),
-            Completion.voided_at.is_(None),  # already judged invalid: nothing left to review
-            Completion.expected_minutes > 0,
-            Completion.engaged_seconds < Completion.expected_minutes * (60 * float(share)),
-            Completion.completed_at >= start,
-            Completion.completed_at < end,
-        )
-    )
-    if scope is not None:
-        stmt = stmt.where(User.opd_id == scope.id)
-    elif opd_id:
-        stmt = stmt.where(User.opd_id == opd_id)
-    ratio = Completion.engaged_seconds * 1.0 / Completion.expected_minutes
-    return list(db.session.scalars(stmt.order_by(ratio, Completion.completed_at.desc(), Completion.id)))
-
-
-# --- SIASN ---------------------------------------------------------------------------------------
-
-
-def siasn_courses(scope: Opd | None, filters: CertificateFilters) -> list[SiasnCourse]:
-    """SIASN riwayat kursus rows from the valid certificates matching the filters (snapshot values),
-    of completions that count toward JP (a renewal of a module not repeatable for JP, or a second
-    completion in one year, is not entered again)."""
-    valid = replace(filters, status="")
-    stmt = (
-        search_certificates(scope, valid)
-        .join(Completion, Certificate.completion_id == Completion.id)
-        .where(Certificate.status == VALID, Completion.counts_for_jp)
-        .order_by(None)
-    )
-    stmt = stmt.order_by(Certificate.nip, Certificate.completed_on, Certificate.id)
-    return [siasn_course(c.snapshot()) for c in db.session.scalars(stmt)]

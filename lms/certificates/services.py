@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import dates
-from lms.accounts.models import HR, Opd, User
+from lms.accounts.models import User
 from lms.accounts.personal_data import register_personal_data
 from lms.accounts.services import record_audit
 from lms.certificates.models import (
@@ -29,7 +29,6 @@ from lms.certificates.models import (
     Certificate,
     CertificateCounter,
     CertificateFile,
-    HrScope,
 )
 from lms.certificates.numbering import format_number, new_verification_code
 from lms.certificates.pdf import CertificateSettings, CertificateSnapshot, check_printable, clean_text
@@ -409,48 +408,6 @@ def reissue_certificate(old: Certificate, *, actor: User | None, reason: str) ->
         new_number=new.number,
     )
     return new
-
-
-def change_hr_scope(user_id: int | None, opd_id: int | None, *, actor: User | None) -> tuple[User, Opd | None, bool]:
-    """Set an HR account's scope from the admin page: `opd_id` None (or 0) means city-wide.
-
-    Returns the account, its new scope and whether anything changed (an unchanged scope is not
-    audited). Raises ValidationError — nothing changed — when the account does not exist or does not
-    hold the HR role, or the OPD does not exist or is no longer active.
-    """
-    user = db.session.get(User, user_id) if user_id else None
-    if user is None or not user.has_role(HR):
-        raise ValidationError(
-            "Akun itu tidak ditemukan atau tidak berperan HR. Cakupan hanya dapat diatur untuk akun HR; "
-            "berikan perannya dulu di menu Pengguna."
-        )
-    opd = None
-    if opd_id:
-        opd = db.session.get(Opd, opd_id)
-        if opd is None:
-            raise ValidationError("OPD yang dipilih tidak ditemukan. Muat ulang halaman, lalu pilih lagi.")
-    current = db.session.get(HrScope, user.id)
-    if (current.opd_id if current else None) == (opd.id if opd else None):
-        return user, opd, False
-    if opd is not None and not opd.is_active:
-        raise ValidationError(f"OPD {opd.name} sudah nonaktif; pilih OPD yang masih aktif.")
-    set_hr_scope(user, opd, actor=actor)
-    return user, opd, True
-
-
-def set_hr_scope(user: User, opd: Opd | None, *, actor: User | None = None) -> None:
-    """Limit an HR account to one OPD, or (opd None) make it city-wide; audited."""
-    scope = db.session.get(HrScope, user.id)
-    if opd is None:
-        if scope is not None:
-            db.session.delete(scope)
-    elif scope is None:
-        db.session.add(HrScope(user_id=user.id, opd_id=opd.id))
-    else:
-        scope.opd_id = opd.id
-    db.session.flush()
-    where = opd.name if opd else "seluruh kota"
-    record_audit(actor, "hr.scope", user, f"Cakupan HR: {where}", opd_id=opd.id if opd else None)
 
 
 def pdf_bytes(certificate: Certificate) -> bytes:

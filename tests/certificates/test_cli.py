@@ -6,9 +6,8 @@ import zipfile
 
 from sqlalchemy import select
 
-from lms.accounts.models import AuditLog
-from lms.certificates import services
-from lms.certificates.models import HrScope
+from lms.accounts import services as account_services
+from lms.accounts.models import AuditLog, HrScope
 from tests.certificates.factories import complete, issued, make_asn, make_module, make_opd
 
 
@@ -69,6 +68,6 @@ def test_hr_scope_command(db, runner):
 
 def test_set_hr_scope_is_audited(db):
     hr = make_asn(roles=("hr",))
-    services.set_hr_scope(hr, make_opd("Kecamatan Genuk"))
+    account_services.set_hr_scope(hr, make_opd("Kecamatan Genuk"))
     db.session.commit()
     assert "Kecamatan Genuk" in db.session.scalar(select(AuditLog.summary).where(AuditLog.action == "hr.scope"))

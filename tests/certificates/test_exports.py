@@ -9,16 +9,16 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from lms.certificates.exports import (
+from lms.certificates.exports import certificate_filename
+from lms.csvutil import as_text, iter_csv, write_csv, write_xlsx
+from lms.hr.exports import (
     SIASN_COLUMNS,
     SiasnCourse,
-    certificate_filename,
     dmy,
     siasn_course,
     siasn_csv,
     siasn_xlsx,
 )
-from lms.csvutil import as_text, iter_csv, write_csv, write_xlsx
 from tests.certificates.helpers import make_snapshot
 
 NIP = "198609262015051001"

@@ -7,8 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from lms.accounts.models import AuditLog
-from lms.certificates.models import HrScope
+from lms.accounts.models import AuditLog, HrScope
 from lms.extensions import db as _db
 from tests.accounts.helpers import flashes, is_login_redirect, text
 from tests.certificates.factories import issued, make_asn, make_opd

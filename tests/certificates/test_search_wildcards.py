@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lms.certificates.queries import CertificateFilters, search_certificates, search_people
+from lms.certificates.queries import CertificateFilters, search_certificates
 from lms.extensions import db as _db
+from lms.hr.queries import search_people
 from tests.certificates.factories import issued, make_asn, make_module, make_opd
 from tests.conftest import make_nip
 

@@ -8,6 +8,7 @@ import io
 
 from openpyxl import load_workbook
 
+from lms.accounts import services as account_services
 from lms.certificates import services
 from lms.extensions import db as _db
 from tests.certificates.factories import complete, make_asn, make_module, make_opd
@@ -81,7 +82,7 @@ def test_an_opd_hr_account_reviews_only_its_own_opd(db, login_as):
     completed(make_asn(tembalang, name="Pegawai Tembalang"), "Modul A", read_minutes=10, expected=60)
     completed(make_asn(dinkes, name="Pegawai Dinkes"), "Modul B", read_minutes=5, expected=60)
     browser, user = login_as("hr", opd=tembalang)
-    services.set_hr_scope(user, tembalang)
+    account_services.set_hr_scope(user, tembalang)
     _db.session.commit()
     page = text(browser.get(f"/hr/perlu-ditinjau?opd={dinkes.id}"))
     assert "Pegawai Tembalang" in page and "Pegawai Dinkes" not in page

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from lms import dates
+from lms.accounts import services as account_services
 from lms.accounts.models import AuditLog
 from lms.accounts.nip import mask_nip
 from lms.certificates import services
@@ -258,7 +259,7 @@ def test_hr_posts_need_the_csrf_token(db, login_as):
 
 def scoped_hr(login_as, opd):
     browser, user = login_as("hr", opd=opd)
-    services.set_hr_scope(user, opd)
+    account_services.set_hr_scope(user, opd)
     _db.session.commit()
     return browser, user
 

@@ -10,8 +10,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from lms.accounts.models import AuditLog
-from lms.certificates.models import HrScope
+from lms.accounts.models import AuditLog, HrScope
 from lms.quizzes.models import QuizAttempt, QuizAttemptGrant
 from tests.certificates.factories import make_asn, make_opd
 from tests.learning.helpers import answers_for, make_module, quiz_text, send_answers, start_quiz
