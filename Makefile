@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint format translations messages install install-dev migrate sync bench bench-content bench-certs clean
+.PHONY: run test lint format translations messages install install-dev migrate sync bench bench-content bench-certs bench-kolibri clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ bench-content: install-dev
 
 bench-certs: install-dev
 	$(PY) -m bench.bench_certs
+
+## The lesson page against a naive Flask lesson page and against Kolibri (installed into .bench/ on first use; ~3 minutes).
+bench-kolibri: install-dev
+	@command -v wrk >/dev/null 2>&1 || { echo "bench-kolibri: wrk is missing; install it with: sudo apt-get install wrk"; exit 1; }
+	$(PY) -m bench.bench_kolibri $(BENCH_ARGS)
 
 ## Load test on SQLite and PostgreSQL (Locust + wrk against gunicorn; ~6 minutes). BENCH_ARGS="--help" lists options.
 bench: install-dev

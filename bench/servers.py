@@ -81,8 +81,12 @@ class Gunicorn:
         env: dict[str, str] | None = None,
         log: IO | None = None,
         extra_args: tuple[str, ...] = (),
+        python: str | None = None,
+        cwd: Path | None = None,
     ) -> None:
         self.app = app
+        self.python = python or sys.executable
+        self.cwd = cwd or ROOT
         self.port = port or free_port()
         self.workers = workers
         self.worker_class = worker_class
@@ -103,7 +107,7 @@ class Gunicorn:
         return f"gunicorn -k {self.worker_class} -w {self.workers}{threads}{extra}"
 
     def command(self) -> list[str]:
-        args = [sys.executable, "-m", "gunicorn", "-k", self.worker_class, "-w", str(self.workers)]
+        args = [self.python, "-m", "gunicorn", "-k", self.worker_class, "-w", str(self.workers)]
         if self.worker_class == "gthread":
             args += ["--threads", str(self.threads)]
         args += ["-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "5", "--timeout", "60", *self.extra_args]
@@ -112,7 +116,7 @@ class Gunicorn:
     def start(self, ready_path: str = "/healthz", timeout: float = 60) -> Gunicorn:
         self.process = subprocess.Popen(
             self.command(),
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
             stdout=self.log or subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
