@@ -100,6 +100,8 @@ class Config:
     # Rate limits (Flask-Limiter): memory by default, Redis when RATELIMIT_STORAGE_URI is set.
     RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
+    # Redis down: Flask-Limiter's limits count in memory meanwhile (the login counters do too: throttle.py).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     # Failed password checks (lms/accounts/throttle.py, same storage): per NIP, and per address counting
     # at most the per-NIP limit from each NIP. The current password on "Ganti kata sandi" counts per account.

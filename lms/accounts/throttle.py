@@ -20,10 +20,15 @@ Rules (fixed windows of the configured length):
 A check that succeeds is refunded (the counters then hold failures only); an attempt that is refused
 is refunded too (no password was checked), so hammering a blocked NIP does not lengthen or spread the
 block.
+
+When the shared storage (Redis) does not answer, the counters move to this process's memory for
+FALLBACK_SECONDS and the error is logged: logins keep working and are still throttled (per process, so
+a guesser gets at most the limit per app worker) instead of failing with a 500; then Redis is tried again.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass, field
@@ -32,11 +37,13 @@ from flask import Flask, current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from limits import RateLimitItem, parse
-from limits.storage import Storage, storage_from_string
+from limits.storage import MemoryStorage, Storage, storage_from_string
 
 from lms.errors import DomainError
 
 EXTENSION = "lms_throttle"
+FALLBACK_SECONDS = 30
+log = logging.getLogger(__name__)
 # Bounds the key of whatever was typed into the NIP box (normalised NIPs are 18 digits).
 _KEY_LENGTH = 32
 
@@ -51,10 +58,55 @@ class TooManyAttempts(DomainError):
         self.retry_after = retry_after
 
 
+class Counters:
+    """The configured storage, or this process's memory while that storage does not answer.
+
+    Offers the few `limits` storage calls a Charge makes. Every call goes to the shared storage unless it
+    failed within the last FALLBACK_SECONDS; a failing call is logged and answered from memory.
+    """
+
+    def __init__(self, shared: Storage, fallback_seconds: float = FALLBACK_SECONDS) -> None:
+        self.shared = shared
+        self.memory = MemoryStorage()
+        self.fallback_seconds = fallback_seconds
+        self.down_until = 0.0
+
+    def _call(self, name: str, *args, **kwargs):
+        if time.monotonic() >= self.down_until:
+            try:
+                return getattr(self.shared, name)(*args, **kwargs)
+            except self.shared.base_exceptions as exc:
+                self.down_until = time.monotonic() + self.fallback_seconds
+                log.error(
+                    "login throttle: the counter storage does not answer (%s); counting in this process's "
+                    "memory for %d s",
+                    exc.__class__.__name__,
+                    self.fallback_seconds,
+                )
+        return getattr(self.memory, name)(*args, **kwargs)
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        return self._call("incr", key, expiry, amount=amount)
+
+    def get(self, key: str) -> int:
+        return self._call("get", key)
+
+    def get_expiry(self, key: str) -> float:
+        return self._call("get_expiry", key)
+
+    def reset(self) -> None:
+        self.memory.reset()
+        self._call("reset")
+
+
 def init_app(app: Flask) -> None:
     """Give the app its counter storage (no I/O: a Redis client connects on first use)."""
     enabled = app.config.get("RATELIMIT_ENABLED", True)
-    app.extensions[EXTENSION] = storage_from_string(app.config["RATELIMIT_STORAGE_URI"]) if enabled else None
+    if not enabled:
+        app.extensions[EXTENSION] = None
+        return
+    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    app.extensions[EXTENSION] = storage if isinstance(storage, MemoryStorage) else Counters(storage)
 
 
 def reset(app: Flask) -> None:
@@ -68,7 +120,7 @@ def reset(app: Flask) -> None:
 class Charge:
     """The counters one attempt raised; `refund()` takes them back (a success, or a refused attempt)."""
 
-    storage: Storage | None
+    storage: Storage | Counters | None
     raised: list[tuple[str, int]] = field(default_factory=list)
 
     def hit(self, key: str, limit: RateLimitItem) -> int:
@@ -91,7 +143,7 @@ class Charge:
         return max(0, math.ceil(self.storage.get_expiry(key) - time.time()))
 
 
-def _storage() -> Storage | None:
+def _storage() -> Storage | Counters | None:
     return current_app.extensions.get(EXTENSION)
 
 

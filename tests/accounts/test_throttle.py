@@ -313,3 +313,48 @@ def test_a_refused_new_password_does_not_count_against_the_current_one(app, logi
         assert response.status_code == 200
         assert field_errors(response) == ["Kata sandi tidak boleh memuat NIP Anda."]
     assert change(browser, TEST_PASSWORD).status_code == 302
+
+
+# --- the shared storage does not answer -----------------------------------------------------------------
+
+
+def test_with_redis_down_logins_work_and_failures_are_still_counted_in_memory(app, db, user, monkeypatch, caplog):
+    """Nothing listens at the configured Redis: no 500; the right password logs in, wrong ones are throttled
+    per process, and the outage is logged once per fallback period."""
+    down = throttle.Counters(storage_from_string("redis://127.0.0.1:1/0"))
+    monkeypatch.setitem(app.extensions, throttle.EXTENSION, down)
+    limit(app, monkeypatch, per_nip=3)
+    assert attempt(new_browser(app), user.nip, TEST_PASSWORD).status_code == 302
+    for _ in range(3):
+        assert attempt(new_browser(app), user.nip).status_code == 200
+    refused = attempt(new_browser(app), user.nip)
+    assert refused.status_code == 429 and "Terlalu banyak percobaan" in text(refused)
+    outages = [r for r in caplog.records if "does not answer" in r.getMessage()]
+    assert len(outages) == 1 and outages[0].levelname == "ERROR"
+
+
+def test_the_shared_storage_is_tried_again_after_the_fallback_period(monkeypatch):
+    """After FALLBACK_SECONDS the counters go back to the shared storage (here a memory one that works again)."""
+
+    class Flaky:
+        base_exceptions = ConnectionError
+
+        def __init__(self) -> None:
+            self.up = False
+            self.calls = 0
+
+        def incr(self, key, expiry, amount=1):
+            self.calls += 1
+            if not self.up:
+                raise ConnectionError("down")
+            return 41
+
+    shared = Flaky()
+    counters = throttle.Counters(shared, fallback_seconds=30)
+    clock = [1000.0]
+    monkeypatch.setattr(throttle.time, "monotonic", lambda: clock[0])
+    assert counters.incr("k", 60) == 1  # answered from memory
+    shared.up = True
+    assert counters.incr("k", 60) == 2 and shared.calls == 1  # still in the fallback period: memory
+    clock[0] += 31
+    assert counters.incr("k", 60) == 41 and shared.calls == 2
