@@ -174,7 +174,7 @@ def register_url_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from lms.accounts.views import admin, auth
+    from lms.accounts.views import admin, auth, hr_import
     from lms.certificates.views import certificates
     from lms.content.views import content
     from lms.learning.views import learning
@@ -183,7 +183,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.quizzes.views import quizzes
 
     init_navigation(app)
-    for blueprint in (core, auth, admin, content, learning, quizzes, certificates):
+    for blueprint in (core, auth, admin, hr_import, content, learning, quizzes, certificates):
         app.register_blueprint(blueprint)
     register_nav(app, "learning.home", _l("Beranda"), None, order=10)
     register_nav(app, "learning.catalogue", _l("Katalog"), None, order=20)
