@@ -72,7 +72,7 @@ class ConfirmImportForm(Form):
     """The previewed file, the mode, and the fingerprint of the plan the admin saw (see roster.RosterPlan)."""
 
     payload = HiddenField(validators=[DataRequired()])
-    full_roster = HiddenField()
+    mode = HiddenField()  # "full" for the full roster
     fingerprint = HiddenField()
 
 

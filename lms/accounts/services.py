@@ -299,11 +299,22 @@ def anonymise_user(user: User, *, actor: User, reason: str) -> None:
     if not clean_reason:
         raise ValidationError("Alasan penghapusan wajib diisi, misalnya nomor surat permohonan.")
 
+    entries = list(
+        db.session.scalars(
+            select(AuditLog).where(or_(AuditLog.target_user_id == user.id, AuditLog.actor_id == user.id))
+        )
+    )
+    # Earlier spellings of her name and her earlier e-mails, as roster imports recorded them (before/after).
+    earlier = set()
+    for entry in entries:
+        for side in ("before", "after"):
+            values = (entry.details or {}).get(side) if entry.target_user_id == user.id else None
+            if isinstance(values, dict):
+                earlier.update(v for k, v in values.items() if k in ("name", "email") and isinstance(v, str))
     # Longest first, so the spaced NIP is replaced whole before its parts could match anything.
-    secrets = sorted({user.nip, format_nip(user.nip), user.name} - {""}, key=len, reverse=True)
-    for entry in db.session.scalars(
-        select(AuditLog).where(or_(AuditLog.target_user_id == user.id, AuditLog.actor_id == user.id))
-    ):
+    known = {user.nip, format_nip(user.nip), user.name, user.email or ""} | earlier
+    secrets = sorted(known - {""}, key=len, reverse=True)
+    for entry in entries:
         entry.summary = _scrub(entry.summary or "", secrets)
         entry.details = _scrub(dict(entry.details or {}), secrets)  # a new dict: JSON columns track no mutation
 

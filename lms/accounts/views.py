@@ -341,7 +341,7 @@ def _import_page(prefix: str, plan=None, confirm=None, status: int = 200):
 def _confirm_form(plan: roster.RosterPlan, text: str) -> ConfirmImportForm:
     confirm = ConfirmImportForm(formdata=None)
     confirm.payload.data = text
-    confirm.full_roster.data = "1" if plan.full_roster else ""
+    confirm.mode.data = "full" if plan.full_roster else ""
     confirm.fingerprint.data = plan.fingerprint()
     return confirm
 
@@ -365,7 +365,7 @@ def _confirm(prefix: str):
     confirm = ConfirmImportForm()
     if not confirm.validate_on_submit():
         abort(400)
-    plan = _plan(confirm.payload.data.encode("utf-8"), confirm.full_roster.data == "1")
+    plan = _plan(confirm.payload.data.encode("utf-8"), confirm.mode.data == "full")
     if not plan.is_clean:  # something changed since the preview: show the problems again
         flash(_("Data berubah sejak pratinjau; periksa lagi."), "error")
         return _import_page(prefix, plan)
