@@ -190,6 +190,7 @@ def register_blueprints(app: Flask) -> None:
     register_nav(app, "learning.history", _l("Riwayat"), None, order=30)
     register_nav(app, "content.modules", _l("Modul"), ("pelatih", "admin"), order=60)
     register_nav(app, "certificates.desk", _l("Meja HR"), ("hr",), order=70)
+    register_nav(app, "hr_import.import_users", _l("Impor pegawai"), ("hr",), order=72)
     register_nav(app, "admin.users", _l("Pengguna"), ("admin",), order=80)
     register_nav(app, "certificates.hr_scopes", _l("Lingkup HR"), ("admin",), order=82)
     register_nav(app, "admin.audit", _l("Audit"), ("admin",), order=85)
