@@ -380,9 +380,14 @@ def _confirm(prefix: str):
         )
         return _import_page(prefix, plan, _confirm_form(plan, confirm.payload.data) if plan.has_work else None)
     issued = roster.apply_plan(plan, actor=current_user)
+    # Plain values, read before the commit expires the accounts: the page would otherwise reload each one.
+    slips = [
+        {"nip": i.user.nip, "name": i.user.name, "code": i.code, "expires_at": i.expires_at, "until": i.expires_on}
+        for i in issued
+    ]
     db.session.commit()
     return _shown_once(
-        render_template("admin/import_done.html", issued=issued, plan=plan, form=PostForm(), urls=_import_urls(prefix))
+        render_template("admin/import_done.html", issued=slips, plan=plan, form=PostForm(), urls=_import_urls(prefix))
     )
 
 
