@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint format translations messages install install-dev migrate sync bench bench-content bench-certs clean
+.PHONY: run test lint format translations messages install install-dev migrate sync bench bench-content bench-certs bench-roster clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ bench-content: install-dev
 
 bench-certs: install-dev
 	$(PY) -m bench.bench_certs
+
+## Roster import: 13,000 accounts, a 15,000-row roster previewed and confirmed, a 20,000-row preview (SQLite
+## and PostgreSQL at BENCH_PG_URL, a database of its own that it empties).
+bench-roster: install-dev
+	$(PY) -m bench.bench_roster $(BENCH_ARGS)
 
 ## Load test on SQLite and PostgreSQL (Locust + wrk against gunicorn; ~6 minutes). BENCH_ARGS="--help" lists options.
 bench: install-dev
