@@ -75,16 +75,6 @@ def opd_user_counts() -> dict[int, int]:
     return {opd_id: count for opd_id, count in rows if opd_id is not None}
 
 
-def existing_nips(nips: Iterable[str]) -> set[str]:
-    """Which of these NIPs are already registered (in chunks, for large imports)."""
-    nips = list(nips)
-    found: set[str] = set()
-    for start in range(0, len(nips), 500):
-        chunk = nips[start : start + 500]
-        found.update(db.session.scalars(select(User.nip).where(User.nip.in_(chunk))))
-    return found
-
-
 def recent_audit(page: int = 1, action: str | None = None):
     stmt = select(AuditLog).order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
     if action:
