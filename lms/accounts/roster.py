@@ -16,8 +16,9 @@ Rules (docs/admin-guide, the import page's help):
   list — except admins and the importer herself. HR and pelatih accounts are ASN like anyone: when the
   roster no longer lists them, they are deactivated (the preview names each one). Never deletes.
 - An HR account limited to one OPD imports only rows of that OPD (an empty OPD cell means hers), only
-  touches accounts already in her OPD (or with none), grants no role beyond peserta/pelatih, and her full
-  roster deactivates only in her OPD. City-wide HR and admins import everything.
+  touches accounts already in her OPD (or with none), and her full roster deactivates only in her OPD.
+  City-wide HR and admins import every OPD. No HR import gives new accounts a role beyond peserta/pelatih
+  (an HR holding the activation code of a new admin account would be an admin).
 - Bad input is a line error and nothing is applied: see `csv_import` plus an unknown or inactive OPD, a
   type change, an e-mail used by another account or twice in the file, a row outside the HR's OPD.
 """
@@ -54,7 +55,7 @@ FIELD_LABELS = {
     "is_active": "status",
 }
 _SIGNALLED = ("opd_id", "is_active")  # changes other domains follow (mandatory assignments, HR scope)
-SCOPED_ROLES = frozenset({PESERTA, PELATIH})  # what an OPD-scoped HR may give new accounts
+SCOPED_ROLES = frozenset({PESERTA, PELATIH})  # what an HR import may give new accounts
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Deactivation:
 @dataclass(frozen=True)
 class Actor:
     """Who imports: her id (None for the command line), her HR scope (None: city-wide), and whether she may
-    give the roles hr and admin (admins and city-wide HR)."""
+    give the roles hr and admin to new accounts (admins and the command line only)."""
 
     user_id: int | None = None
     scope_opd_id: int | None = None
@@ -217,8 +218,8 @@ def make_plan(
                 )
         elif row.roles and not actor.may_grant_any_role and not set(row.roles) <= SCOPED_ROLES:
             problems.append(
-                f"Peran {', '.join(sorted(set(row.roles) - SCOPED_ROLES))} hanya dapat diberikan oleh admin "
-                "atau HR kota; akun dari impor Anda hanya boleh berperan peserta atau pelatih."
+                f"Peran {', '.join(sorted(set(row.roles) - SCOPED_ROLES))} hanya dapat diberikan oleh admin; "
+                "akun baru dari impor HR hanya boleh berperan peserta atau pelatih."
             )
         if problems:
             plan.errors.extend((row.line, p) for p in problems)
@@ -347,7 +348,9 @@ def actor_for(user: User | None) -> Actor:
     if user is None or user.has_role(ADMIN):
         return Actor(user_id=user.id if user is not None else None)
     scope = queries.hr_scope_opd_id(user.id) if user.has_role(HR) else None
-    return Actor(user_id=user.id, scope_opd_id=scope, may_grant_any_role=scope is None)
+    # HR (city-wide too) gives new accounts no role that would let a code she holds open an HR or admin
+    # account: those roles are the admin's to give (Admin › Pengguna, Lingkup HR).
+    return Actor(user_id=user.id, scope_opd_id=scope, may_grant_any_role=False)
 
 
 def _audit_values(plan: RosterPlan, field_name: str, value):

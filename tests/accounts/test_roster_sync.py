@@ -392,13 +392,19 @@ def test_an_opd_scoped_hr_imports_only_her_opd(db, city, hr_kes):
     assert [c.opd_id for c in ok.creations] == [city["kes"].id, city["kes"].id]
 
 
-def test_an_opd_scoped_hr_gives_no_role_beyond_peserta_and_pelatih(db, city, hr_kes):
-    _, hr = hr_kes
+@pytest.mark.parametrize("scoped", [True, False], ids=["opd-hr", "city-hr"])
+def test_an_hr_import_gives_no_role_beyond_peserta_and_pelatih(db, city, login_as, scoped):
+    _, hr = login_as("hr")
+    if scoped:
+        set_scope(hr, city["kes"])
     header = "nip,nama,opd,peran"
-    plan = plan_for(roster_csv(f"{nip_(110)},Ani,DINKES,peserta|admin", header=header), actor=hr)
-    ((line, message),) = plan.errors
-    assert line == 2 and "admin" in message
+    for role in ("admin", "hr"):
+        plan = plan_for(roster_csv(f"{nip_(110)},Ani,DINKES,peserta|{role}", header=header), actor=hr)
+        ((line, message),) = plan.errors
+        assert line == 2 and f"Peran {role} hanya dapat diberikan oleh admin" in message
     assert plan_for(roster_csv(f"{nip_(110)},Ani,DINKES,pelatih", header=header), actor=hr).errors == []
+    admin = create_user(roles=("admin",))
+    assert plan_for(roster_csv(f"{nip_(110)},Ani,DINKES,hr", header=header), actor=admin).errors == []
 
 
 def test_an_opd_scoped_hr_full_roster_deactivates_only_in_her_opd(db, city, hr_kes):
@@ -607,3 +613,29 @@ def test_cli_bad_input_reports_lines_and_writes_nothing(db, city, runner, roster
     assert f"{path}:2: Email budi@x.go.id sudah dipakai" in result.stderr
     assert f"{path}:3: OPD tidak dikenal: NOPE" in result.stderr
     assert snapshot(db) == before
+
+
+def test_a_reactivation_by_the_roster_is_signalled_and_audited(db, city):
+    admin = create_user(roles=("admin",))
+    services.set_active(city["rina"], False, actor=admin)
+    db.session.commit()
+    heard = []
+    with account_changed.connected_to(lambda sender, changes: heard.append((sender.id, changes))):
+        roster.apply_plan(plan_for(roster_csv(f"{city['rina'].nip},Rina,,,,,")), actor=admin)
+    db.session.commit()
+    assert heard == [(city["rina"].id, {"is_active": (False, True)})]
+    assert reload(city["rina"]).is_active_account
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "user.roster_update"))
+    assert entry.details == {"before": {"is_active": False}, "after": {"is_active": True}}
+
+
+def test_admin_adds_an_opd_with_its_code_and_the_roster_finds_it(db, admin):
+    browser, _ = admin
+    response = browser.post_form("/admin/opd", {"name": "Dinas Komunikasi dan Informatika", "code": "diskominfo"})
+    assert response.status_code == 302
+    opd = _db.session.scalar(select(Opd).where(Opd.code == "DISKOMINFO"))
+    assert opd is not None
+    plan = plan_for(roster_csv(f"{nip_(170)},Ani,,Diskominfo,,,"))
+    assert plan.errors == [] and plan.creations[0].opd_id == opd.id
+    page = browser.get("/admin/opd")
+    assert "DISKOMINFO" in page_text(page)
