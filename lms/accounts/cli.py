@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import IntegrityError
 
 from lms.accounts import csv_import, roster, services
 from lms.accounts.models import ADMIN, PESERTA
@@ -59,7 +60,13 @@ def import_command(csv_file: Path, dry_run: bool, full_roster: bool, yes: bool, 
             click.echo(f"  {d.nip} {d.name} ({plan.opd_names.get(d.opd_id)})", err=True)
         if not click.confirm("Lanjutkan?", err=True):
             raise click.ClickException("Dibatalkan; tidak ada yang disimpan.")
-    issued = roster.apply_plan(plan, actor=None)
+    try:
+        issued = roster.apply_plan(plan, actor=None)
+    except (roster.RosterChanged, IntegrityError):
+        db.session.rollback()
+        raise click.ClickException(
+            "Data akun berubah selama impor (diubah orang lain); tidak ada yang disimpan. Jalankan lagi."
+        ) from None
     rows = [(i.user.nip, i.user.name, i.code, i.expires_on.isoformat()) for i in issued]
     if codes_out:
         try:

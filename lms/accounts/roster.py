@@ -41,6 +41,7 @@ from lms.accounts.passwords import hash_code, new_one_time_code
 from lms.accounts.services import IssuedCode, record_audit
 from lms.accounts.signals import account_changed, account_created
 from lms.database import utcnow
+from lms.errors import ValidationError
 from lms.extensions import db
 
 # The fields a roster updates, in the order the preview shows them.
@@ -150,6 +151,17 @@ class RosterPlan:
         if field_name == "is_active":
             return "aktif" if value else "nonaktif"
         return str(value)
+
+
+class RosterChanged(ValidationError):
+    """An account the plan changes was changed by someone else while it was being applied; the caller rolls
+    back (nothing of the plan stays) and plans again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Data akun berubah sejak pratinjau (misalnya diubah orang lain), sehingga hasil impor tidak lagi "
+            "sama dengan pratinjau. Tidak ada yang disimpan. Periksa pratinjau baru, lalu konfirmasi lagi."
+        )
 
 
 class OpdIndex:
@@ -423,6 +435,7 @@ def apply_plan(plan: RosterPlan, *, actor: User | None) -> list[IssuedCode]:
     by_columns: dict[tuple[str, ...], list[dict]] = defaultdict(list)
     for change in plan.changes:
         params = {f"new_{f}": new for f, _, new in change.changes}  # the fields are the columns' names
+        params.update({f"old_{f}": old for f, old, _ in change.changes})
         by_columns[tuple(sorted(f for f, _, _ in change.changes))].append({"user_id": change.user_id, **params})
         audit_rows.append(
             {
@@ -438,21 +451,30 @@ def apply_plan(plan: RosterPlan, *, actor: User | None) -> list[IssuedCode]:
             }
         )
     for columns, params in by_columns.items():
+        # Each row is updated only if it still holds the old values the plan saw: an account changed by
+        # someone else between the plan and this statement makes the count fall short (RosterChanged).
         statement = (
             users_table.update()
-            .where(users_table.c.id == bindparam("user_id"))
+            .where(
+                users_table.c.id == bindparam("user_id"),
+                *(users_table.c[column].is_not_distinct_from(bindparam(f"old_{column}")) for column in columns),
+            )
             .values({column: bindparam(f"new_{column}") for column in columns})
         )
-        db.session.execute(statement, params)
+        if db.session.execute(statement, params).rowcount != len(params):
+            raise RosterChanged()
 
     ids = [d.user_id for d in plan.deactivations]
     for start in range(0, len(ids), 2000):
-        db.session.execute(
+        chunk = ids[start : start + 2000]
+        result = db.session.execute(
             update(User)
-            .where(User.id.in_(ids[start : start + 2000]))
+            .where(User.id.in_(chunk), User.is_active_account.is_(True))
             .values(is_active_account=False, session_version=User.session_version + 1),  # her sessions end
             execution_options={"synchronize_session": False},
         )
+        if result.rowcount != len(chunk):
+            raise RosterChanged()
     for d in plan.deactivations:
         audit_rows.append(
             {

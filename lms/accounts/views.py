@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from lms import dates
@@ -359,6 +360,19 @@ def _preview(prefix: str):
     return _import_page(prefix)
 
 
+def _plan_changed(prefix: str, plan: roster.RosterPlan, text: str):
+    """Nothing written: the accounts changed since the preview. The new plan is shown, to confirm again."""
+    flash(
+        _(
+            "Data akun berubah sejak pratinjau (misalnya diubah orang lain), sehingga hasil impor tidak lagi "
+            "sama dengan pratinjau. Tidak ada yang disimpan. Periksa pratinjau baru di bawah, lalu konfirmasi "
+            "lagi."
+        ),
+        "error",
+    )
+    return _import_page(prefix, plan, _confirm_form(plan, text) if plan.is_clean and plan.has_work else None)
+
+
 def _confirm(prefix: str):
     """Apply exactly the previewed plan, in one transaction: the plan is made again from the same file and
     must have the fingerprint the preview showed; otherwise nothing is written and the new plan is shown."""
@@ -370,16 +384,13 @@ def _confirm(prefix: str):
         flash(_("Data berubah sejak pratinjau; periksa lagi."), "error")
         return _import_page(prefix, plan)
     if plan.fingerprint() != confirm.fingerprint.data or not plan.has_work:
-        flash(
-            _(
-                "Data akun berubah sejak pratinjau (misalnya diubah orang lain), sehingga hasil impor tidak lagi "
-                "sama dengan pratinjau. Tidak ada yang disimpan. Periksa pratinjau baru di bawah, lalu konfirmasi "
-                "lagi."
-            ),
-            "error",
-        )
-        return _import_page(prefix, plan, _confirm_form(plan, confirm.payload.data) if plan.has_work else None)
-    issued = roster.apply_plan(plan, actor=current_user)
+        return _plan_changed(prefix, plan, confirm.payload.data)
+    try:
+        issued = roster.apply_plan(plan, actor=current_user)
+    except (roster.RosterChanged, IntegrityError):  # changed by someone else while it was being applied
+        db.session.rollback()
+        plan = _plan(confirm.payload.data.encode("utf-8"), confirm.mode.data == "full")
+        return _plan_changed(prefix, plan, confirm.payload.data)
     # Plain values, read before the commit expires the accounts: the page would otherwise reload each one.
     slips = [
         {"nip": i.user.nip, "name": i.user.name, "code": i.code, "expires_at": i.expires_at, "until": i.expires_on}

@@ -639,3 +639,41 @@ def test_admin_adds_an_opd_with_its_code_and_the_roster_finds_it(db, admin):
     assert plan.errors == [] and plan.creations[0].opd_id == opd.id
     page = browser.get("/admin/opd")
     assert "DISKOMINFO" in page_text(page)
+
+
+@pytest.mark.parametrize("what", ["update", "deactivation"])
+def test_an_account_changed_while_the_plan_is_applied_rolls_everything_back(db, city, what):
+    """The UPDATEs carry the old values the plan saw: a row changed meanwhile makes the whole apply fail."""
+    admin = create_user(roles=("admin",))
+    plan = plan_for(
+        roster_csv(f"{city['siti'].nip},Siti Aminah,,DINKES,,,", f"{nip_(180)},Ani,,DINKES,,,"), full_roster=True
+    )
+    assert [d.user_id for d in plan.deactivations] == [city["budi"].id]
+    if what == "update":  # someone renames Siti after the plan was made
+        db.session.execute(User.__table__.update().where(User.id == city["siti"].id).values(name="Siti A."))
+    else:  # someone deactivates Budi by hand
+        db.session.execute(User.__table__.update().where(User.id == city["budi"].id).values(is_active=False))
+    db.session.commit()
+    before = snapshot(db)
+    with pytest.raises(roster.RosterChanged):
+        roster.apply_plan(plan, actor=admin)
+    db.session.rollback()
+    assert snapshot(db) == before
+
+
+def test_the_web_confirm_refuses_a_change_made_while_applying(db, city, admin, monkeypatch):
+    browser, _ = admin
+    preview = upload(browser, roster_csv(f"{city['siti'].nip},Siti Aminah,,DINKES,,,"))
+    real_apply = roster.apply_plan
+
+    def racing_apply(plan, *, actor):
+        # Another request renames her between the confirm's plan and its writes.
+        _db.session.execute(User.__table__.update().where(User.id == city["siti"].id).values(name="Siti A."))
+        return real_apply(plan, actor=actor)
+
+    monkeypatch.setattr(roster, "apply_plan", racing_apply)
+    response = confirm(browser, preview)
+    assert response.status_code == 200
+    assert any("berubah sejak pratinjau" in m for m in flashes(response))
+    assert reload(city["siti"]).name == "Siti Aminnah"  # the racing write was in the rolled-back transaction
+    assert "nama: Siti Aminnah → Siti Aminah" in page_text(response)
