@@ -224,6 +224,7 @@ def main() -> None:
 
     results: dict[str, dict] = {}
     notes: list[str] = []
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     with tempfile.TemporaryDirectory() as tmp:
         for backend in args.backends.split(","):
             if backend == "sqlite":
@@ -269,6 +270,8 @@ def main() -> None:
             f"{any_result['big_bytes'] / 1e6:.1f} MB; the preview page carries the file back in a hidden field "
             "(as before), so the confirm sends it again (under `LMS_MAX_UPLOAD_BYTES`, 5 MiB by default).",
         ]
+    if load is not None:
+        notes.append(f"Load average when the run started: {load:.1f} (other work shares the machine: expect noise).")
     lines += [f"\n{note}" for note in notes]
     body = "\n".join(lines) + "\n"
     print(body)
