@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint format translations messages install install-dev migrate sync bench bench-content bench-certs bench-kolibri clean
+.PHONY: run test lint format translations messages install install-dev migrate sync bench bench-content bench-certs bench-kolibri bench-roster clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ bench-certs: install-dev
 bench-kolibri: install-dev
 	@command -v wrk >/dev/null 2>&1 || { echo "bench-kolibri: wrk is missing; install it with: sudo apt-get install wrk"; exit 1; }
 	$(PY) -m bench.bench_kolibri $(BENCH_ARGS)
+
+## Roster import: 13,000 accounts, a 15,000-row roster previewed and confirmed, a 20,000-row preview (SQLite
+## and PostgreSQL at BENCH_PG_URL, a database of its own that it empties).
+bench-roster: install-dev
+	$(PY) -m bench.bench_roster $(BENCH_ARGS)
 
 ## Load test on SQLite and PostgreSQL (Locust + wrk against gunicorn; ~6 minutes). BENCH_ARGS="--help" lists options.
 bench: install-dev

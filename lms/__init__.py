@@ -174,7 +174,7 @@ def register_url_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from lms.accounts.views import admin, auth
+    from lms.accounts.views import admin, auth, hr_import
     from lms.certificates.views import certificates
     from lms.content.views import content
     from lms.hr.views import hr
@@ -184,13 +184,14 @@ def register_blueprints(app: Flask) -> None:
     from lms.quizzes.views import quizzes
 
     init_navigation(app)
-    for blueprint in (core, auth, admin, content, learning, quizzes, certificates, hr):
+    for blueprint in (core, auth, admin, hr_import, content, learning, quizzes, certificates, hr):
         app.register_blueprint(blueprint)
     register_nav(app, "learning.home", _l("Beranda"), None, order=10)
     register_nav(app, "learning.catalogue", _l("Katalog"), None, order=20)
     register_nav(app, "learning.history", _l("Riwayat"), None, order=30)
     register_nav(app, "content.modules", _l("Modul"), ("pelatih", "admin"), order=60)
     register_nav(app, "hr.desk", _l("Meja HR"), ("hr",), order=70)
+    register_nav(app, "hr_import.import_users", _l("Impor pegawai"), ("hr",), order=72)
     register_nav(app, "admin.users", _l("Pengguna"), ("admin",), order=80)
     register_nav(app, "hr.hr_scopes", _l("Lingkup HR"), ("admin",), order=82)
     register_nav(app, "admin.audit", _l("Audit"), ("admin",), order=85)

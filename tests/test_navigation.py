@@ -31,7 +31,7 @@ def test_the_menu_follows_a_role_granted_and_revoked_while_the_process_runs(db, 
     assert menu(browser.get("/akun")) == ["Beranda", "Katalog", "Riwayat", "Akun"]
 
     set_roles(learner.id, {"peserta", "hr"}, admin.id)
-    assert menu(browser.get("/akun")) == ["Beranda", "Katalog", "Riwayat", "Meja HR", "Akun"]
+    assert menu(browser.get("/akun")) == ["Beranda", "Katalog", "Riwayat", "Meja HR", "Impor pegawai", "Akun"]
 
     set_roles(learner.id, {"peserta"}, admin.id)
     assert menu(browser.get("/akun")) == ["Beranda", "Katalog", "Riwayat", "Akun"]

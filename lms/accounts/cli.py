@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import IntegrityError
 
-from lms.accounts import csv_import, queries, services
+from lms.accounts import csv_import, roster, services
 from lms.accounts.models import ADMIN, PESERTA
 from lms.accounts.nip import normalise_nip
 from lms.errors import ValidationError
@@ -20,44 +21,78 @@ users_cli = AppGroup("users", help="Kelola akun pengguna.")
 
 @users_cli.command("import")
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Periksa saja; tidak ada yang disimpan.")
+@click.option("--dry-run", is_flag=True, help="Periksa dan tampilkan rencana per orang; tidak ada yang disimpan.")
+@click.option(
+    "--full-roster",
+    is_flag=True,
+    help="Roster lengkap: nonaktifkan akun aktif di OPD dalam berkas yang tidak tercantum (bukan admin).",
+)
+@click.option("--yes", is_flag=True, help="Jangan tanya lagi sebelum menonaktifkan akun (untuk cron/skrip).")
 @click.option(
     "--codes-out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Tulis kode aktivasi ke berkas CSV ini (bawaan: layar).",
 )
-def import_command(csv_file: Path, dry_run: bool, codes_out: Path | None) -> None:
-    """Impor akun ASN dari CSV (kolom: nip, nama, email, opd, jabatan, peran)."""
+def import_command(csv_file: Path, dry_run: bool, full_roster: bool, yes: bool, codes_out: Path | None) -> None:
+    """Impor atau perbarui akun ASN dari CSV roster (kolom wajib: nip, nama, opd; lihat docs/cli.md)."""
     try:
         data = csv_file.read_bytes()
     except OSError as exc:
         raise click.ClickException(f"Berkas tidak dapat dibaca: {exc.strerror}") from None
-    try:
-        preview = csv_import.parse_import_csv(data, queries.existing_nips)
-    except ValidationError as exc:
-        raise click.ClickException(exc.message) from None
-    if preview.errors:
-        for line, message in preview.errors:
+    parsed = csv_import.parse_roster_csv(data)
+    plan = roster.build_plan(parsed, actor=roster.actor_for(None), full_roster=full_roster)
+    if plan.errors:
+        for line, message in plan.errors:
             click.echo(f"{csv_file}:{line}: {message}", err=True)
-        raise click.ClickException(f"{len(preview.errors)} masalah ditemukan; tidak ada akun yang diimpor.")
+        raise click.ClickException(f"{len(plan.errors)} masalah ditemukan; tidak ada akun yang diimpor.")
+    summary = (
+        f"{len(plan.creations)} akun baru, {len(plan.changes)} diperbarui, {plan.unchanged} tidak berubah, "
+        f"{len(plan.deactivations)} dinonaktifkan, {len(plan.skipped)} dilewati (admin)"
+    )
     if dry_run:
-        click.echo(f"OK: {len(preview.rows)} akun siap diimpor (uji coba, tidak ada yang disimpan).")
+        for line in _plan_lines(plan):
+            click.echo(line)
+        click.echo(f"OK: {summary} (uji coba, tidak ada yang disimpan).")
         return
-    issued = csv_import.import_rows(preview.rows, actor=None)
+    if plan.deactivations and not yes:
+        click.echo(f"{len(plan.deactivations)} akun akan dinonaktifkan (roster lengkap):", err=True)
+        for d in plan.deactivations:
+            click.echo(f"  {d.nip} {d.name} ({plan.opd_names.get(d.opd_id)})", err=True)
+        if not click.confirm("Lanjutkan?", err=True):
+            raise click.ClickException("Dibatalkan; tidak ada yang disimpan.")
+    try:
+        issued = roster.apply_plan(plan, actor=None)
+    except (roster.RosterChanged, IntegrityError):
+        db.session.rollback()
+        raise click.ClickException(
+            "Data akun berubah selama impor (diubah orang lain); tidak ada yang disimpan. Jalankan lagi."
+        ) from None
     rows = [(i.user.nip, i.user.name, i.code, i.expires_on.isoformat()) for i in issued]
-    body = csv_import.codes_csv(rows)
     if codes_out:
         try:
-            codes_out.write_text(body, encoding="utf-8")
+            codes_out.write_text(csv_import.codes_csv(rows), encoding="utf-8")
         except OSError as exc:
             db.session.rollback()
             raise click.ClickException(
                 f"Berkas kode tidak dapat ditulis: {exc.strerror}; tidak ada yang diimpor."
             ) from None
     db.session.commit()
-    if not codes_out:
-        click.echo(body.lstrip("\ufeff"), nl=False)
-    click.echo(f"{len(issued)} akun diimpor.", err=bool(not codes_out))
+    if rows and not codes_out:
+        click.echo(csv_import.codes_csv(rows).lstrip("\ufeff"), nl=False)
+    click.echo(f"{len(issued)} akun diimpor. {summary}.", err=bool(rows and not codes_out))
+
+
+def _plan_lines(plan: roster.RosterPlan) -> list[str]:
+    """The plan, one line per person: BARU, UBAH (field: old → new), NONAKTIF, LEWATI."""
+    lines = [f"BARU     {c.nip} {c.name} ({plan.show('opd_id', c.opd_id)})" for c in plan.creations]
+    for change in plan.changes:
+        what = "; ".join(
+            f"{roster.FIELD_LABELS[f]}: {plan.show(f, old)} → {plan.show(f, new)}" for f, old, new in change.changes
+        )
+        lines.append(f"UBAH     {change.nip} {change.name}: {what}")
+    lines += [f"NONAKTIF {d.nip} {d.name} ({plan.show('opd_id', d.opd_id)})" for d in plan.deactivations]
+    lines += [f"LEWATI   {nip} {name} (akun admin)" for _, nip, name in plan.skipped]
+    return lines
 
 
 @users_cli.command("create-admin")

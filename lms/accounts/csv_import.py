@@ -1,44 +1,73 @@
-"""Bulk import of ASN accounts from CSV: parse and validate the whole file before anything is written."""
+"""Reading a roster CSV (pure, no database): every row checked on its own before anything is planned.
+
+What the rows mean for the accounts already registered — created, updated, deactivated — is decided by
+`lms.accounts.roster`; this module only reads the file, names the line of every problem, and formats the
+activation codes handed out afterwards.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from lms.accounts.models import PESERTA, ROLES, User
-from lms.accounts.nip import parse_nip
-from lms.accounts.services import IssuedCode, create_user, get_or_create_opd, issue_code, record_audit
+from lms.accounts.models import PESERTA, ROLES
+from lms.accounts.nip import EMPLOYEE_TYPES, parse_nip
 from lms.csvutil import as_text, write_csv
 from lms.errors import ValidationError
 
-REQUIRED_COLUMNS = ("nip", "nama", "email", "opd", "jabatan", "peran")
+REQUIRED_COLUMNS = ("nip", "nama", "opd")
+OPTIONAL_COLUMNS = ("email", "unit_kerja", "jabatan", "pangkat_golongan", "jenis_pegawai", "peran")
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+# Headings people write for the same column (BKPP exports, hand-made sheets).
+_ALIASES = {
+    "e-mail": "email",
+    "surel": "email",
+    "unit": "unit_kerja",
+    "pangkat": "pangkat_golongan",
+    "golongan": "pangkat_golongan",
+    "pangkat/golongan": "pangkat_golongan",
+    "pangkat/gol": "pangkat_golongan",
+    "jenis": "jenis_pegawai",
+    "kode_opd": "opd",
+    "nama_opd": "opd",
+}
 _ROLE_SPLIT = re.compile(r"[|/+,\s]+")
 MAX_ROWS = 20000
-MAX_LENGTHS = {"nama": 200, "email": 254, "opd": 200, "jabatan": 200}  # the columns' sizes in the database
+# The columns' sizes in the database.
+MAX_LENGTHS = {
+    "nama": 200,
+    "email": 254,
+    "opd": 200,
+    "unit_kerja": 200,
+    "jabatan": 200,
+    "pangkat_golongan": 100,
+    "jenis_pegawai": 8,
+}
 
 
 @dataclass(frozen=True)
-class ImportRow:
+class RosterRow:
+    """One person as the file gives her. `None` means the cell (or its column) is empty: leave as is."""
+
     line: int
     nip: str
+    employee_type: str  # read from the NIP
     name: str
-    email: str | None
     opd: str | None
-    jabatan: str | None
-    roles: tuple[str, ...]
+    email: str | None = None
+    unit_kerja: str | None = None
+    jabatan: str | None = None
+    pangkat_golongan: str | None = None
+    roles: tuple[str, ...] | None = None
 
 
 @dataclass
-class ImportPreview:
-    rows: list[ImportRow] = field(default_factory=list)
+class ParsedRoster:
+    rows: list[RosterRow] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
-
-    @property
-    def is_clean(self) -> bool:
-        return not self.errors and bool(self.rows)
 
 
 class CsvFileError(ValidationError):
@@ -49,19 +78,26 @@ class CsvFileError(ValidationError):
         self.line = line
 
 
+_SAVE_AS = 'Di Excel, simpan sebagai "CSV UTF-8 (Comma delimited)".'
+
+
 def decode_csv(data: bytes) -> str:
-    """UTF-8 with or without BOM; raises CsvFileError naming the line of the first byte that is not text."""
+    """UTF-8 with or without BOM; raises CsvFileError naming the line of the first byte that is not text.
+
+    A UTF-16 file (what Excel writes as "Unicode Text") is named as such rather than as a stray byte.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise CsvFileError(1, f"Berkas tersimpan sebagai UTF-16 (Unicode), bukan UTF-8. {_SAVE_AS}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CsvFileError(
-            data[: exc.start].count(b"\n") + 1,
-            'Berkas bukan teks UTF-8. Di Excel, simpan sebagai "CSV UTF-8 (Comma delimited)".',
+            data[: exc.start].count(b"\n") + 1, f"Berkas bukan teks UTF-8 (atau bukan berkas teks). {_SAVE_AS}"
         ) from None
-    if "\x00" in text:  # a UTF-16 or binary file; PostgreSQL would refuse the byte anyway
+    if "\x00" in text:  # a UTF-16 file without BOM, or binary; PostgreSQL would refuse the byte anyway
         raise CsvFileError(
             text[: text.index("\x00")].count("\n") + 1,
-            'Berkas memuat karakter NUL (bukan CSV biasa). Di Excel, simpan sebagai "CSV UTF-8 (Comma delimited)".',
+            f"Berkas memuat karakter NUL (bukan CSV biasa; mungkin UTF-16 atau berkas biner). {_SAVE_AS}",
         )
     return text
 
@@ -72,106 +108,127 @@ def sniff_delimiter(text: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
-def parse_import_csv(data: bytes, nip_exists: Callable[[Iterable[str]], set[str]]) -> ImportPreview:
-    """Check every row; `nip_exists` returns which of the given NIPs are already registered.
+def column_name(heading: str) -> str:
+    """A heading as the column it names: case, spaces and the usual aliases do not matter."""
+    name = " ".join(heading.strip().lower().split())
+    name = _ALIASES.get(name, name).replace(" ", "_")
+    return _ALIASES.get(name, name)
 
-    Errors name the line: invalid NIP, NIP twice in the file or already present, unknown role,
-    missing name, a value too long, a missing column, or a file that is not UTF-8 text.
+
+def parse_roster_csv(data: bytes) -> ParsedRoster:
+    """Check every row of a roster file on its own.
+
+    Errors name the line: invalid NIP, the same NIP twice, a jenis_pegawai that is not the NIP's, an unknown
+    role, a missing name, a bad e-mail, a value too long, a missing column, a file that is not UTF-8 text,
+    more than MAX_ROWS rows. Whether a NIP, OPD or e-mail fits the accounts registered is `roster`'s job.
     """
-    preview = ImportPreview()
+    parsed = ParsedRoster()
     try:
         text = decode_csv(data)
     except CsvFileError as exc:
-        preview.errors.append((exc.line, exc.message))
-        return preview
+        parsed.errors.append((exc.line, exc.message))
+        return parsed
     if not text.strip():
-        preview.errors.append((1, "Berkas kosong."))
-        return preview
+        parsed.errors.append((1, "Berkas kosong."))
+        return parsed
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     try:
         header = next(reader)
     except (csv.Error, StopIteration) as exc:
-        preview.errors.append((1, f"Baris judul tidak dapat dibaca: {exc}"))
-        return preview
-    columns = [name.strip().lower() for name in header]
+        parsed.errors.append((1, f"Baris judul tidak dapat dibaca: {exc}"))
+        return parsed
+    columns = [column_name(name) for name in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
-        preview.errors.append(
-            (1, f"Kolom wajib tidak ada: {', '.join(missing)}. Baris pertama harus: {', '.join(REQUIRED_COLUMNS)}.")
+        parsed.errors.append(
+            (
+                1,
+                f"Kolom wajib tidak ada: {', '.join(missing)}. Baris pertama harus memuat {', '.join(REQUIRED_COLUMNS)}"
+                f" (boleh ditambah {', '.join(OPTIONAL_COLUMNS)}).",
+            )
         )
-        return preview
-    index = {name: columns.index(name) for name in REQUIRED_COLUMNS}
+        return parsed
+    index = {name: columns.index(name) for name in COLUMNS if name in columns}
     seen: dict[str, int] = {}
-    candidates: list[ImportRow] = []
+    count = 0
     try:
         for record in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in record):
                 continue
-            if len(candidates) + len(preview.errors) >= MAX_ROWS:
-                preview.errors.append((line, f"Berkas terlalu besar: maksimal {MAX_ROWS} baris sekali impor."))
+            count += 1
+            if count > MAX_ROWS:
+                parsed.errors.append((line, f"Berkas terlalu besar: maksimal {MAX_ROWS} baris sekali impor."))
                 break
-            values = {name: (record[i].strip() if i < len(record) else "") for name, i in index.items()}
-            cell = values.__getitem__
-            problems: list[str] = []
-            nip = ""
-            try:
-                nip = parse_nip(cell("nip")).nip
-            except ValidationError as exc:
-                problems.append(exc.message)
-            if nip and nip in seen:
-                problems.append(f"NIP {nip} sudah muncul di baris {seen[nip]}.")
-            elif nip:
-                seen[nip] = line
-            name = " ".join(cell("nama").split())
-            if not name:
-                problems.append("Nama wajib diisi.")
-            roles = tuple(r for r in _ROLE_SPLIT.split(cell("peran").lower()) if r) or (PESERTA,)
-            unknown = [r for r in roles if r not in ROLES]
-            if unknown:
-                problems.append(f"Peran tidak dikenal: {', '.join(unknown)} (pilihan: {', '.join(ROLES)}).")
-            for column, limit in MAX_LENGTHS.items():
-                if len(cell(column)) > limit:
-                    problems.append(f"Kolom {column} terlalu panjang: maksimal {limit} karakter.")
-            email = cell("email") or None
-            if email and ("@" not in email or " " in email):
-                problems.append(f"Alamat email tidak sah: {email}.")
+            values = {name: (" ".join(record[i].split()) if i < len(record) else "") for name, i in index.items()}
+            row, problems = _read_row(line, values, seen)
             if problems:
-                preview.errors.extend((line, problem) for problem in problems)
-                continue
-            candidates.append(ImportRow(line, nip, name, email, cell("opd") or None, cell("jabatan") or None, roles))
+                parsed.errors.extend((line, problem) for problem in problems)
+            else:
+                parsed.rows.append(row)
     except csv.Error as exc:
-        preview.errors.append((reader.line_num, f"Format CSV rusak: {exc}"))
-    existing = nip_exists([row.nip for row in candidates]) if candidates else set()
-    for row in candidates:
-        if row.nip in existing:
-            preview.errors.append((row.line, f"NIP {row.nip} sudah terdaftar."))
-        else:
-            preview.rows.append(row)
-    if not candidates and not preview.errors:
-        preview.errors.append((1, "Tidak ada baris data di bawah baris judul."))
-    preview.errors.sort()
-    return preview
+        parsed.errors.append((reader.line_num, f"Format CSV rusak: {exc}"))
+    if count == 0 and not parsed.errors:
+        parsed.errors.append((1, "Tidak ada baris data di bawah baris judul."))
+    parsed.errors.sort()
+    return parsed
 
 
-def import_rows(rows: list[ImportRow], *, actor: User | None) -> list[IssuedCode]:
-    """Create every account with an activation code; raises on the first problem (caller rolls back)."""
-    issued: list[IssuedCode] = []
-    opds: dict[str, object] = {}
-    for row in rows:
-        opd = None
-        if row.opd:
-            key = row.opd.lower()
-            if key not in opds:
-                opds[key] = get_or_create_opd(row.opd)
-            opd = opds[key]
-        user = create_user(
-            nip=row.nip, name=row.name, email=row.email, opd=opd, jabatan=row.jabatan, roles=row.roles, actor=actor
+def _read_row(line: int, values: dict[str, str], seen: dict[str, int]) -> tuple[RosterRow | None, list[str]]:
+    def cell(name: str) -> str | None:
+        return values.get(name) or None
+
+    problems: list[str] = []
+    nip = employee_type = ""
+    try:
+        info = parse_nip(values["nip"])
+        nip, employee_type = info.nip, info.employee_type
+    except ValidationError as exc:
+        problems.append(exc.message)
+    if nip and nip in seen:
+        problems.append(f"NIP {nip} sudah muncul di baris {seen[nip]}.")
+    elif nip:
+        seen[nip] = line
+    name = values["nama"]
+    if not name:
+        problems.append("Nama wajib diisi.")
+    given_type = (cell("jenis_pegawai") or "").upper()
+    if given_type and given_type not in EMPLOYEE_TYPES:
+        problems.append(f"Jenis pegawai tidak dikenal: {given_type} (pilihan: {', '.join(EMPLOYEE_TYPES)}).")
+    elif given_type and employee_type and given_type != employee_type:
+        problems.append(
+            f"NIP {nip} adalah NIP {employee_type}, tetapi kolom jenis_pegawai berisi {given_type}. Jenis pegawai "
+            "mengikuti NIP; PPPK yang diangkat menjadi PNS mendapat NIP baru."
         )
-        user.must_change_password = True
-        issued.append(issue_code(user, "activation"))
-    record_audit(actor, "users.import", None, f"{len(rows)} akun diimpor dari CSV", nips=[r.nip for r in rows])
-    return issued
+    roles = None
+    if cell("peran"):
+        roles = tuple(dict.fromkeys(r for r in _ROLE_SPLIT.split(values["peran"].lower()) if r)) or (PESERTA,)
+        unknown = [r for r in roles if r not in ROLES]
+        if unknown:
+            problems.append(f"Peran tidak dikenal: {', '.join(unknown)} (pilihan: {', '.join(ROLES)}).")
+    for column, limit in MAX_LENGTHS.items():
+        if len(values.get(column, "")) > limit:
+            problems.append(f"Kolom {column} terlalu panjang: maksimal {limit} karakter.")
+    email = cell("email")
+    if email and ("@" not in email or " " in email or email.startswith("@") or email.endswith("@")):
+        problems.append(f"Alamat email tidak sah: {email}.")
+    if problems:
+        return None, problems
+    return (
+        RosterRow(
+            line=line,
+            nip=nip,
+            employee_type=employee_type,
+            name=name,
+            opd=cell("opd"),
+            email=email,
+            unit_kerja=cell("unit_kerja"),
+            jabatan=cell("jabatan"),
+            pangkat_golongan=cell("pangkat_golongan"),
+            roles=roles,
+        ),
+        [],
+    )
 
 
 def codes_csv(codes: Iterable[tuple[str, str, str, str]]) -> str:

@@ -63,14 +63,25 @@ class UserForm(Form):
 
 class ImportForm(Form):
     file = FileField(_l("Berkas CSV"), validators=[FileRequired(_l("Pilih berkas CSV."))])
+    full_roster = BooleanField(
+        _l("Roster lengkap: nonaktifkan akun aktif di OPD dalam berkas yang tidak tercantum di berkas")
+    )
 
 
 class ConfirmImportForm(Form):
+    """The previewed file, the mode, and the fingerprint of the plan the admin saw (see roster.RosterPlan)."""
+
     payload = HiddenField(validators=[DataRequired()])
+    mode = HiddenField()  # "full" for the full roster
+    fingerprint = HiddenField()
 
 
 class OpdForm(Form):
     name = StringField(_l("Nama OPD"), validators=[DataRequired(_l("Nama OPD wajib diisi.")), Length(max=200)])
+    code = StringField(
+        _l("Kode OPD (opsional)"),
+        validators=[Optional(), Length(max=20)],
+    )
     is_active = BooleanField(_l("Aktif"), default=True)
 
 

@@ -26,6 +26,8 @@ class Opd(TimestampMixin, db.Model):
     __tablename__ = "opd"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # A short code (e.g. "DINKES") a roster CSV may give instead of the name; optional, unique, upper case.
+    code: Mapped[str | None] = mapped_column(String(20), unique=True)
     is_active: Mapped[bool] = mapped_column(default=True)
 
     def __repr__(self) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import lazyload
 
-from lms.accounts.models import HR, AuditLog, HrScope, Opd, User, UserRole
+from lms.accounts.models import ADMIN, HR, AuditLog, HrScope, Opd, User, UserRole
 from lms.accounts.nip import nip_search_digits
 from lms.extensions import db
 
@@ -76,16 +76,6 @@ def opd_user_counts() -> dict[int, int]:
     return {opd_id: count for opd_id, count in rows if opd_id is not None}
 
 
-def existing_nips(nips: Iterable[str]) -> set[str]:
-    """Which of these NIPs are already registered (in chunks, for large imports)."""
-    nips = list(nips)
-    found: set[str] = set()
-    for start in range(0, len(nips), 500):
-        chunk = nips[start : start + 500]
-        found.update(db.session.scalars(select(User.nip).where(User.nip.in_(chunk))))
-    return found
-
-
 def recent_audit(page: int = 1, action: str | None = None):
     stmt = select(AuditLog).order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
     if action:
@@ -127,3 +117,69 @@ def hr_accounts() -> list[HrAccount]:
         .order_by(User.name, User.id)
     ).all()
     return [HrAccount(user=user, scope=opd) for user, opd in rows]
+
+
+# --- the roster import: everything it compares against, loaded in a few bulk queries ----------------
+
+_CHUNK = 2000  # well under every database's limit on bound parameters
+
+
+def hr_scope_opd_id(user_id: int) -> int | None:
+    """The OPD an HR account is limited to, or None when it is city-wide (no row)."""
+    return db.session.scalar(select(HrScope.opd_id).where(HrScope.user_id == user_id))
+
+
+_ROSTER_COLUMNS = (
+    User.id,
+    User.nip,
+    User.name,
+    User.email,
+    User.employee_type,
+    User.opd_id,
+    User.unit_kerja,
+    User.jabatan,
+    User.pangkat_golongan,
+    User.is_active_account,
+)
+
+
+def _admin_ids() -> set[int]:
+    return set(db.session.scalars(select(UserRole.user_id).where(UserRole.role == ADMIN)))
+
+
+def roster_accounts(nips: Iterable[str]) -> dict[str, dict]:
+    """The registered accounts among these NIPs, as plain dicts (no ORM objects), with `is_admin`."""
+    nips = list(nips)
+    admins = _admin_ids()
+    found: dict[str, dict] = {}
+    for start in range(0, len(nips), _CHUNK):
+        chunk = nips[start : start + _CHUNK]
+        for row in db.session.execute(select(*_ROSTER_COLUMNS).where(User.nip.in_(chunk))).mappings():
+            found[row["nip"]] = {**row, "is_admin": row["id"] in admins}
+    return found
+
+
+def email_holders(emails: Iterable[str]) -> dict[str, set[str]]:
+    """Lower-cased e-mail → the NIPs of the accounts holding it, for these (lower-cased) e-mails."""
+    emails = list(emails)
+    holders: dict[str, set[str]] = {}
+    lowered = func.lower(User.email)
+    for start in range(0, len(emails), _CHUNK):
+        chunk = emails[start : start + _CHUNK]
+        for email, nip in db.session.execute(select(lowered, User.nip).where(lowered.in_(chunk))):
+            holders.setdefault(email, set()).add(nip)
+    return holders
+
+
+def active_accounts_in(opd_ids: Iterable[int]) -> list[dict]:
+    """Active accounts of these OPDs (the full-roster candidates), as plain dicts with `is_admin`."""
+    opd_ids = sorted(set(opd_ids))
+    if not opd_ids:
+        return []
+    admins = _admin_ids()
+    rows = db.session.execute(
+        select(*_ROSTER_COLUMNS)
+        .where(User.opd_id.in_(opd_ids), User.is_active_account.is_(True), User.anonymised_at.is_(None))
+        .order_by(User.name, User.id)
+    ).mappings()
+    return [{**row, "is_admin": row["id"] in admins} for row in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -60,8 +61,27 @@ def seed_opds() -> int:
     return len(added)
 
 
-def get_or_create_opd(name: str) -> Opd:
-    """The OPD of that name (case-insensitive), created when unknown."""
+_OPD_CODE = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,19}")
+
+
+def clean_opd_code(code: str | None, *, opd_id: int | None = None) -> str | None:
+    """An OPD code as stored (upper case, no spaces) or None; raises ValidationError when it is malformed or
+    names another OPD already, by its code or by its name (a roster cell must point at one OPD only)."""
+    clean = "".join((code or "").split()).upper()
+    if not clean:
+        return None
+    if not _OPD_CODE.fullmatch(clean):
+        raise ValidationError("Kode OPD hanya huruf, angka, titik, garis bawah atau tanda hubung; maksimal 20.")
+    clash = db.session.scalar(
+        select(Opd).where(or_(func.upper(Opd.code) == clean, func.upper(Opd.name) == clean), Opd.id != (opd_id or 0))
+    )
+    if clash is not None:
+        raise ValidationError(f"Kode {clean} sudah dipakai OPD {clash.name}.")
+    return clean
+
+
+def get_or_create_opd(name: str, code: str | None = None) -> Opd:
+    """The OPD of that name (case-insensitive), created when unknown; a code given is set on it."""
     clean = " ".join(name.split())
     if not clean:
         raise ValidationError("Nama OPD wajib diisi.")
@@ -70,6 +90,8 @@ def get_or_create_opd(name: str) -> Opd:
         opd = Opd(name=clean)
         db.session.add(opd)
         db.session.flush()
+    if code:
+        opd.code = clean_opd_code(code, opd_id=opd.id)
     return opd
 
 
@@ -277,11 +299,22 @@ def anonymise_user(user: User, *, actor: User, reason: str) -> None:
     if not clean_reason:
         raise ValidationError("Alasan penghapusan wajib diisi, misalnya nomor surat permohonan.")
 
+    entries = list(
+        db.session.scalars(
+            select(AuditLog).where(or_(AuditLog.target_user_id == user.id, AuditLog.actor_id == user.id))
+        )
+    )
+    # Earlier spellings of her name and her earlier e-mails, as roster imports recorded them (before/after).
+    earlier = set()
+    for entry in entries:
+        for side in ("before", "after"):
+            values = (entry.details or {}).get(side) if entry.target_user_id == user.id else None
+            if isinstance(values, dict):
+                earlier.update(v for k, v in values.items() if k in ("name", "email") and isinstance(v, str))
     # Longest first, so the spaced NIP is replaced whole before its parts could match anything.
-    secrets = sorted({user.nip, format_nip(user.nip), user.name} - {""}, key=len, reverse=True)
-    for entry in db.session.scalars(
-        select(AuditLog).where(or_(AuditLog.target_user_id == user.id, AuditLog.actor_id == user.id))
-    ):
+    known = {user.nip, format_nip(user.nip), user.name, user.email or ""} | earlier
+    secrets = sorted(known - {""}, key=len, reverse=True)
+    for entry in entries:
         entry.summary = _scrub(entry.summary or "", secrets)
         entry.details = _scrub(dict(entry.details or {}), secrets)  # a new dict: JSON columns track no mutation
 
@@ -388,18 +421,20 @@ def get_user(user_id: int) -> User:
     return user
 
 
-def rename_opd(opd: Opd, name: str, is_active: bool, *, actor: User) -> None:
-    """Rename or (de)activate an OPD; names stay unique (case-insensitive)."""
+def rename_opd(opd: Opd, name: str, is_active: bool, *, actor: User, code: str | None = None) -> None:
+    """Rename, recode or (de)activate an OPD; names and codes stay unique (case-insensitive)."""
     clean = " ".join(name.split())
     if not clean:
         raise ValidationError("Nama OPD wajib diisi.")
     clash = db.session.scalar(select(Opd).where(func.lower(Opd.name) == clean.lower(), Opd.id != opd.id))
     if clash is not None:
         raise ValidationError(f"OPD bernama {clean} sudah ada.")
+    new_code = clean_opd_code(code, opd_id=opd.id)
     before = opd.name
     opd.name = clean
+    opd.code = new_code
     opd.is_active = is_active
-    record_audit(actor, "opd.update", None, f"OPD {before} → {clean}", active=is_active)
+    record_audit(actor, "opd.update", None, f"OPD {before} → {clean}", active=is_active, code=new_code)
 
 
 def change_hr_scope(user_id: int | None, opd_id: int | None, *, actor: User | None) -> tuple[User, Opd | None, bool]:

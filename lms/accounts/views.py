@@ -20,10 +20,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from lms import dates
-from lms.accounts import csv_import, devices, queries, services, throttle
+from lms.accounts import csv_import, devices, queries, roster, services, throttle
 from lms.accounts.code_sheet import CodeSlip, render_code_sheet
 from lms.accounts.forms import (
     ChangePasswordForm,
@@ -34,7 +35,7 @@ from lms.accounts.forms import (
     PostForm,
     UserForm,
 )
-from lms.accounts.models import ADMIN, ROLE_LABELS, Opd, User
+from lms.accounts.models import ADMIN, HR, ROLE_LABELS, Opd, User
 from lms.accounts.nip import normalise_nip
 from lms.accounts.personal_data import export_personal_data
 from lms.errors import ValidationError
@@ -45,6 +46,8 @@ from lms.urls import public_url
 
 auth = Blueprint("auth", __name__)
 admin = Blueprint("admin", __name__, url_prefix="/admin")
+# The roster import for HR (an OPD-scoped HR imports only her OPD); the same views as the admin's.
+hr_import = Blueprint("hr_import", __name__, url_prefix="/hr/impor")
 
 
 def _refused(exc: throttle.TooManyAttempts, page: str) -> Response:
@@ -302,39 +305,101 @@ def anonymise_user(user_id: int):
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
-@admin.route("/impor", methods=["GET", "POST"])
-@role_required(ADMIN)
-def import_users():
+# --- roster import: one implementation, two doors (admin: /admin/impor, HR: /hr/impor) ------------
+PREVIEW_LIMIT = 200  # people listed per kind on the preview page; the confirm applies every one
+
+
+def _import_urls(prefix: str) -> dict[str, str]:
+    return {
+        "page": url_for(f"{prefix}.import_users"),
+        "confirm": url_for(f"{prefix}.confirm_import"),
+        "codes_csv": url_for(f"{prefix}.download_codes"),
+        "codes_pdf": url_for(f"{prefix}.download_codes_pdf"),
+        "back": url_for("admin.users") if prefix == "admin" else url_for("core.index"),
+    }
+
+
+def _plan(data: bytes, full_roster: bool) -> roster.RosterPlan:
+    parsed = csv_import.parse_roster_csv(data)
+    return roster.build_plan(parsed, actor=roster.actor_for(current_user), full_roster=full_roster)
+
+
+def _import_page(prefix: str, plan=None, confirm=None, status: int = 200):
+    return (
+        render_template(
+            "admin/import.html",
+            form=ImportForm(),
+            plan=plan,
+            confirm=confirm or ConfirmImportForm(),
+            urls=_import_urls(prefix),
+            limit=PREVIEW_LIMIT,
+            scope=db.session.get(Opd, roster.actor_for(current_user).scope_opd_id or 0),
+        ),
+        status,
+    )
+
+
+def _confirm_form(plan: roster.RosterPlan, text: str) -> ConfirmImportForm:
+    confirm = ConfirmImportForm(formdata=None)
+    confirm.payload.data = text
+    confirm.mode.data = "full" if plan.full_roster else ""
+    confirm.fingerprint.data = plan.fingerprint()
+    return confirm
+
+
+def _preview(prefix: str):
+    """Upload: read the file, plan it against the accounts as they are, show the plan; nothing is written."""
     form = ImportForm()
-    preview = None
-    confirm = ConfirmImportForm()
     if form.validate_on_submit():
         data = form.file.data.read()
-        try:
-            preview = csv_import.parse_import_csv(data, queries.existing_nips)
-        except ValidationError as exc:
-            flash(exc.message, "error")
-        else:
-            if preview.is_clean:
-                confirm.payload.data = data.decode("utf-8-sig")
-    elif request.method == "POST" and form.errors:
+        plan = _plan(data, form.full_roster.data)
+        confirm = _confirm_form(plan, data.decode("utf-8-sig")) if plan.is_clean and plan.has_work else None
+        return _import_page(prefix, plan, confirm)
+    if request.method == "POST" and form.errors:
         flash(_("Pilih berkas CSV terlebih dahulu."), "error")
-    return render_template("admin/import.html", form=form, preview=preview, confirm=confirm)
+    return _import_page(prefix)
 
 
-@admin.route("/impor/konfirmasi", methods=["POST"])
-@role_required(ADMIN)
-def confirm_import():
+def _plan_changed(prefix: str, plan: roster.RosterPlan, text: str):
+    """Nothing written: the accounts changed since the preview. The new plan is shown, to confirm again."""
+    flash(
+        _(
+            "Data akun berubah sejak pratinjau (misalnya diubah orang lain), sehingga hasil impor tidak lagi "
+            "sama dengan pratinjau. Tidak ada yang disimpan. Periksa pratinjau baru di bawah, lalu konfirmasi "
+            "lagi."
+        ),
+        "error",
+    )
+    return _import_page(prefix, plan, _confirm_form(plan, text) if plan.is_clean and plan.has_work else None)
+
+
+def _confirm(prefix: str):
+    """Apply exactly the previewed plan, in one transaction: the plan is made again from the same file and
+    must have the fingerprint the preview showed; otherwise nothing is written and the new plan is shown."""
     confirm = ConfirmImportForm()
     if not confirm.validate_on_submit():
         abort(400)
-    preview = csv_import.parse_import_csv(confirm.payload.data.encode("utf-8"), queries.existing_nips)
-    if not preview.is_clean:  # something changed since the preview: show the problems again
+    plan = _plan(confirm.payload.data.encode("utf-8"), confirm.mode.data == "full")
+    if not plan.is_clean:  # something changed since the preview: show the problems again
         flash(_("Data berubah sejak pratinjau; periksa lagi."), "error")
-        return render_template("admin/import.html", form=ImportForm(), preview=preview, confirm=ConfirmImportForm())
-    issued = csv_import.import_rows(preview.rows, actor=current_user)
+        return _import_page(prefix, plan)
+    if plan.fingerprint() != confirm.fingerprint.data or not plan.has_work:
+        return _plan_changed(prefix, plan, confirm.payload.data)
+    try:
+        issued = roster.apply_plan(plan, actor=current_user)
+    except (roster.RosterChanged, IntegrityError):  # changed by someone else while it was being applied
+        db.session.rollback()
+        plan = _plan(confirm.payload.data.encode("utf-8"), confirm.mode.data == "full")
+        return _plan_changed(prefix, plan, confirm.payload.data)
+    # Plain values, read before the commit expires the accounts: the page would otherwise reload each one.
+    slips = [
+        {"nip": i.user.nip, "name": i.user.name, "code": i.code, "expires_at": i.expires_at, "until": i.expires_on}
+        for i in issued
+    ]
     db.session.commit()
-    return _shown_once(render_template("admin/import_done.html", issued=issued, form=PostForm()))
+    return _shown_once(
+        render_template("admin/import_done.html", issued=slips, plan=plan, form=PostForm(), urls=_import_urls(prefix))
+    )
 
 
 def _posted_codes() -> list[tuple[str, str, str, str]]:
@@ -349,10 +414,8 @@ def _posted_codes() -> list[tuple[str, str, str, str]]:
     return list(zip(nips, names, codes, until, strict=True))
 
 
-@admin.route("/impor/kode-aktivasi.csv", methods=["POST"])
-@role_required(ADMIN)
-def download_codes():
-    """Formats the codes the admin's own page holds as CSV: nothing plain is kept on the server."""
+def _codes_csv() -> Response:
+    """Formats the codes the page holds as CSV: nothing plain is kept on the server."""
     body = csv_import.codes_csv(_posted_codes())
     return Response(
         body,
@@ -361,9 +424,7 @@ def download_codes():
     )
 
 
-@admin.route("/impor/kode-aktivasi.pdf", methods=["POST"])
-@role_required(ADMIN)
-def download_codes_pdf():
+def _codes_pdf() -> Response:
     """The same codes as a PDF sheet of slips to print, cut and hand over; built from the page, never stored."""
     try:
         slips = [
@@ -386,13 +447,61 @@ def download_codes_pdf():
     )
 
 
+@admin.route("/impor", methods=["GET", "POST"])
+@role_required(ADMIN)
+def import_users():
+    return _preview("admin")
+
+
+@admin.route("/impor/konfirmasi", methods=["POST"])
+@role_required(ADMIN)
+def confirm_import():
+    return _confirm("admin")
+
+
+@admin.route("/impor/kode-aktivasi.csv", methods=["POST"])
+@role_required(ADMIN)
+def download_codes():
+    return _codes_csv()
+
+
+@admin.route("/impor/kode-aktivasi.pdf", methods=["POST"])
+@role_required(ADMIN)
+def download_codes_pdf():
+    return _codes_pdf()
+
+
+@hr_import.route("", methods=["GET", "POST"], endpoint="import_users")
+@role_required(HR)
+def hr_import_users():
+    return _preview("hr_import")
+
+
+@hr_import.route("/konfirmasi", methods=["POST"], endpoint="confirm_import")
+@role_required(HR)
+def hr_confirm_import():
+    return _confirm("hr_import")
+
+
+@hr_import.route("/kode-aktivasi.csv", methods=["POST"], endpoint="download_codes")
+@role_required(HR)
+def hr_download_codes():
+    return _codes_csv()
+
+
+@hr_import.route("/kode-aktivasi.pdf", methods=["POST"], endpoint="download_codes_pdf")
+@role_required(HR)
+def hr_download_codes_pdf():
+    return _codes_pdf()
+
+
 @admin.route("/opd", methods=["GET", "POST"])
 @role_required(ADMIN)
 def opds():
     form = OpdForm()
     if form.validate_on_submit():
         try:
-            services.get_or_create_opd(form.name.data)
+            services.get_or_create_opd(form.name.data, form.code.data)
         except ValidationError as exc:
             flash(exc.message, "error")
         else:
@@ -411,7 +520,7 @@ def edit_opd(opd_id: int):
     form = OpdForm(obj=opd)
     if form.validate_on_submit():
         try:
-            services.rename_opd(opd, form.name.data, form.is_active.data, actor=current_user)
+            services.rename_opd(opd, form.name.data, form.is_active.data, actor=current_user, code=form.code.data)
         except ValidationError as exc:
             db.session.rollback()
             flash(exc.message, "error")

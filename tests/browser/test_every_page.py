@@ -326,7 +326,7 @@ def test_every_page_an_admin_reaches_fits_a_phone(live_server, new_page, world, 
     page.get_by_role("button", name="Periksa berkas").click()
     page.wait_for_load_state()
     crawler.check("import-checked")
-    page.get_by_role("button", name="Impor 3 akun").click()
+    page.get_by_role("button", name="Terapkan: 3 baru, 0 diperbarui, 0 dinonaktifkan").click()
     page.wait_for_load_state()
     crawler.check("import-done")
     # Each activation code is readable on the phone as it is: not in a column scrolled out of sight.
