@@ -60,10 +60,7 @@ def queue_mail(
         return None
     session = db.session
     session.flush()  # the caller's own pending rows: their errors are theirs, not a duplicate message
-    exists = session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.event_key == key, OutboxMessage.recipient == recipient)
-    )
-    if exists is not None:
+    if is_queued(key, recipient):
         return None
     rendered = render_mail(template, context, locale)
     message = OutboxMessage(
@@ -84,6 +81,14 @@ def queue_mail(
     except IntegrityError:
         return None  # queued by a concurrent transaction between the query and the insert
     return message
+
+
+def is_queued(event_key: str, recipient: str) -> bool:
+    """Whether the outbox holds a message for this event and (normalised) recipient, in any status."""
+    found = db.session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.event_key == event_key, OutboxMessage.recipient == recipient)
+    )
+    return found is not None
 
 
 def get_message(message_id: int) -> OutboxMessage:

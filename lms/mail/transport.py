@@ -59,22 +59,22 @@ def build_message(message: Envelope) -> Message:
 
 
 class _Connection(Connection):
-    """Flask-Mail's connection with a timeout on every socket operation (a silent server must not hold the
-    sender past its claim) and TLS that checks the server's certificate (smtplib alone does not)."""
+    """Flask-Mail's connection, opened with the app's current MAIL_* settings, a timeout on every socket
+    operation (a silent server must not hold the sender past its claim) and TLS that checks the server's
+    certificate (smtplib alone does not)."""
 
     def configure_host(self):
         config = current_app.config
-        timeout = config["MAIL_TIMEOUT"]
+        server, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
         context = ssl.create_default_context()
-        if self.mail.use_ssl:
-            host = smtplib.SMTP_SSL(self.mail.server, self.mail.port, timeout=timeout, context=context)
+        if config.get("MAIL_USE_SSL"):
+            host = smtplib.SMTP_SSL(server, port, timeout=timeout, context=context)
         else:
-            host = smtplib.SMTP(self.mail.server, self.mail.port, timeout=timeout)
-        host.set_debuglevel(int(self.mail.debug))
-        if self.mail.use_tls:
+            host = smtplib.SMTP(server, port, timeout=timeout)
+        if config.get("MAIL_USE_TLS"):
             host.starttls(context=context)
-        if self.mail.username and self.mail.password:
-            host.login(self.mail.username, self.mail.password)
+        if config.get("MAIL_USERNAME") and config.get("MAIL_PASSWORD"):
+            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         return host
 
 
