@@ -82,9 +82,7 @@ def test_postgresql_skips_the_rows_another_sender_is_claiming_without_waiting(ap
     db.session.commit()
     with db.engine.connect() as other:
         other.begin()
-        locked = other.scalars(
-            select(OutboxMessage.id).where(OutboxMessage.id.in_(ids[:3])).with_for_update()
-        ).all()
+        locked = other.scalars(select(OutboxMessage.id).where(OutboxMessage.id.in_(ids[:3])).with_for_update()).all()
         assert len(locked) == 3
         started = time.monotonic()
         claimed = claim_due(new_claim_token(), 100)

@@ -16,7 +16,6 @@ import pytest
 import time_machine
 
 from lms.database import utcnow
-from lms.extensions import db as _db
 from lms.mail import sender
 from lms.mail.models import FAILED, PENDING, SENDING, SENT
 from lms.mail.sender import Worker, backoff_seconds, claim_due, new_claim_token, record_sent, send_pass
