@@ -32,6 +32,7 @@ of "twice" is the price of never losing a message.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
@@ -219,7 +220,12 @@ def send_pass(
                 continue
             try:
                 transport.send(message)
-            except DeliveryError as error:
+            except Exception as raised:  # noqa: BLE001 - whatever went wrong, the try is recorded
+                if isinstance(raised, DeliveryError):
+                    error = raised
+                else:
+                    current_app.logger.exception("mail %s: unexpected error while sending", message_id)
+                    error = DeliveryError(f"kesalahan tak terduga: {raised!r}")
                 result.errors.append(str(error))
                 result.outage = error.outage
                 if record_failure(message, token, error) == FAILED:
@@ -259,8 +265,8 @@ class Worker:
                 result = send_pass(should_stop=lambda: self._stop.is_set())
             except Exception:  # noqa: BLE001 - the database is away, say: log, wait, go on
                 current_app.logger.exception("mail worker: the pass failed; trying again in %s s", self.interval)
-                db.session.rollback()
-                db.session.remove()
+                with contextlib.suppress(Exception):
+                    db.session.rollback()
                 result = PassResult()
             db.session.remove()  # no connection is held between passes
             if self.report is not None and result.claimed:

@@ -26,7 +26,8 @@ class InvalidAddress(ValidationError):
 def normalise_address(address: str | None) -> str:
     """The address as the outbox keys it (trimmed, lower case); InvalidAddress when it is not one address."""
     clean = (address or "").strip().lower()
-    if len(clean) > 254 or not _ADDRESS.match(clean):
+    # ASCII only: an internationalised address needs SMTPUTF8, which government relays rarely offer.
+    if len(clean) > 254 or not clean.isascii() or not _ADDRESS.match(clean):
         raise InvalidAddress(f"Alamat email {address!r} tidak sah.")
     return clean
 

@@ -75,7 +75,15 @@ def test_a_race_lost_to_another_transaction_is_refused_by_the_unique_key_alone(d
 
 @pytest.mark.parametrize(
     "address",
-    ["", "tanpa-at", "a@b", "dua@alamat.id, lain@alamat.id", "siti@alamat.id\nBcc: semua@alamat.id", "a b@alamat.id"],
+    [
+        "",
+        "tanpa-at",
+        "a@b",
+        "dua@alamat.id, lain@alamat.id",
+        "siti@alamat.id\nBcc: semua@alamat.id",
+        "a b@alamat.id",
+        "sité@alamat.id",
+    ],
 )
 def test_a_malformed_address_is_refused_and_nothing_is_added(db, address):
     with pytest.raises(InvalidAddress):

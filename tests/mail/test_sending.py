@@ -99,6 +99,21 @@ def test_a_mailbox_the_server_refuses_for_good_fails_at_once_and_the_others_go(s
     assert sorted(r.envelope_to[0] for r in smtp_server.received) == [addresses[0], addresses[2]]
 
 
+def test_an_unexpected_error_while_sending_counts_as_a_failed_try_and_the_pass_goes_on(smtp_app, smtp_server, db):
+    queue_many(2)
+
+    class Broken(SmtpTransport):
+        def send(self, message):
+            if message.recipient.startswith("asn000"):
+                raise UnicodeEncodeError("ascii", "é", 0, 1, "uji")
+            super().send(message)
+
+    result = send_pass(Broken())
+    assert (result.sent, result.retried) == (1, 1)
+    broken = messages()[0]
+    assert broken.status == PENDING and broken.tries == 1 and "kesalahan tak terduga" in broken.last_error
+
+
 def test_the_server_going_away_mid_run_loses_nothing_and_sends_nothing_twice(smtp_app, smtp_server, db):
     addresses = queue_many(10)
 
