@@ -512,7 +512,6 @@ def outbox():
         statuses=MAIL_STATUSES,
         mask=mail_services.mask_address,
         mail_enabled=mail_services.mail_enabled(),
-        form=PostForm(),
     )
 
 
