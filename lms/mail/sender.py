@@ -87,7 +87,9 @@ def _due(now: datetime, lease_seconds: int):
     stale = now - timedelta(seconds=lease_seconds)
     return or_(
         and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < stale),
+        and_(
+            OutboxMessage.status == SENDING, or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < stale)
+        ),
     )
 
 

@@ -155,6 +155,14 @@ def test_a_crashed_senders_claim_is_taken_over_only_after_the_lease(app, smtp_ap
     assert "claim had passed" in caplog.text
 
 
+def test_a_message_left_sending_without_a_claim_time_is_not_stuck_for_ever(smtp_app, smtp_server, db):
+    queue_many(1)
+    [message] = messages()
+    message.status, message.claimed_by, message.claimed_at = SENDING, "hilang", None  # e.g. edited by hand
+    db.session.commit()
+    assert send_pass().sent == 1
+
+
 def test_without_an_smtp_server_development_prints_the_message_and_says_so(app, db, capsys, caplog):
     assert app.config["MAIL_SERVER"] is None
     queue_mail(
