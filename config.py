@@ -108,6 +108,33 @@ class Config:
     LOGIN_LIMIT_PER_NIP = env_str("LMS_LOGIN_LIMIT_PER_NIP", "10 per 15 minutes")
     LOGIN_LIMIT_PER_IP = env_str("LMS_LOGIN_LIMIT_PER_IP", "100 per 15 minutes")
 
+    # E-mail (lms/mail, docs/deploy.md). Messages go to an outbox table in the same transaction as their
+    # event; `flask mail send` (cron) or `flask mail worker` sends them over SMTP with Flask-Mail. With
+    # mail on and no MAIL_SERVER, development prints each message to the console; production refuses to
+    # start. Production turns mail on when MAIL_SERVER is set, unless LMS_MAIL_ENABLED says otherwise.
+    LMS_MAIL_ENABLED = env_bool("LMS_MAIL_ENABLED", True)
+    MAIL_SERVER = env_str("MAIL_SERVER")
+    MAIL_PORT = env_int("MAIL_PORT", 587)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", True)  # STARTTLS on MAIL_PORT (587)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)  # TLS from the first byte (465); not with MAIL_USE_TLS
+    MAIL_USERNAME = env_str("MAIL_USERNAME")
+    MAIL_PASSWORD = env_str("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", "Lentera <no-reply@localhost>")
+    MAIL_SUPPRESS_SEND = False  # Flask-Mail would stay silent under TESTING; the outbox decides instead
+    MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 30)  # seconds for each SMTP connect/command
+    MAIL_MAX_TRIES = env_int("MAIL_MAX_TRIES", 10)  # then the message is `failed` for good (Kotak keluar)
+    MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60)  # first retry; doubled each try after
+    MAIL_RETRY_MAX_SECONDS = env_int("MAIL_RETRY_MAX_SECONDS", 6 * 3600)
+    MAIL_LEASE_SECONDS = env_int("MAIL_LEASE_SECONDS", 900)  # a claim left `sending` this long is retried
+    MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 50)
+    MAIL_WORKER_INTERVAL = env_int("MAIL_WORKER_INTERVAL", 10)  # seconds between `flask mail worker` passes
+    # "Lupa kata sandi": the e-mailed link's life, requests per NIP and per address, and the least time
+    # every answer takes (so a known NIP, with its writes, answers no slower than an unknown one).
+    RESET_LINK_MINUTES = env_int("LMS_RESET_LINK_MINUTES", 30)
+    RESET_LIMIT_PER_NIP = env_str("LMS_RESET_LIMIT_PER_NIP", "5 per hour")
+    RESET_LIMIT_PER_IP = env_str("LMS_RESET_LIMIT_PER_IP", "30 per hour")
+    RESET_ANSWER_SECONDS = env_float("LMS_RESET_ANSWER_SECONDS", 0.5)
+
     # Languages
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = env_str("LMS_TIMEZONE", "Asia/Jakarta")
@@ -156,6 +183,9 @@ class TestingConfig(Config):
     LMS_PUBLIC_URL = "http://lentera.test"
     LMS_CERT_SIGNING_P12 = None  # tests that sign configure a throwaway key themselves
     LMS_CERT_SIGNING_PASSWORD = None
+    MAIL_SERVER = None  # the console; tests of sending start an SMTP server (aiosmtpd) and set it
+    MAIL_DEFAULT_SENDER = "Lentera <no-reply@lentera.test>"
+    RESET_ANSWER_SECONDS = 0.0  # the test of equal answers sets it itself
     # Tests of other things press "Tandai selesai" at once; the tests of the time rule (tests/learning/
     # test_time_on_task.py, the browser test) set the real default, Config.MIN_TIME_SHARE, themselves.
     MIN_TIME_SHARE = 0.0
@@ -172,6 +202,9 @@ class ProductionConfig(Config):
     DEVICE_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
+    # Mail is on when an SMTP server is named; LMS_MAIL_ENABLED=1 without one refuses to start.
+    LMS_MAIL_ENABLED = env_bool("LMS_MAIL_ENABLED", env_str("MAIL_SERVER") is not None)
+    MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER")
 
 
 CONFIGS: dict[str, type[Config]] = {

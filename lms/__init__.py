@@ -64,6 +64,11 @@ def check_config(app: Flask) -> None:
         public_url_problem = check_public_url(app.config.get("LMS_PUBLIC_URL"))
         if public_url_problem:
             problems.append(public_url_problem)
+        from lms.mail import check_mail_settings
+
+        mail_problem = check_mail_settings(app.config)
+        if mail_problem:
+            problems.append(mail_problem)
         if problems:
             raise RuntimeError("Konfigurasi produksi ditolak: " + "; ".join(problems) + ".")
     elif not secret:
@@ -132,6 +137,10 @@ def register_extensions(app: Flask) -> None:
 
     throttle.init_app(app)
 
+    from lms.mail import init_app as init_mail
+
+    init_mail(app)
+
     from lms.i18n import register_template_helpers
 
     register_template_helpers(app)
@@ -195,6 +204,7 @@ def register_blueprints(app: Flask) -> None:
     register_nav(app, "admin.users", _l("Pengguna"), ("admin",), order=80)
     register_nav(app, "hr.hr_scopes", _l("Lingkup HR"), ("admin",), order=82)
     register_nav(app, "admin.audit", _l("Audit"), ("admin",), order=85)
+    register_nav(app, "admin.outbox", _l("Kotak keluar"), ("admin",), order=86)
     register_nav(app, "auth.profile", _l("Akun"), None, order=90)
 
 
@@ -277,6 +287,7 @@ def register_commands(app: Flask) -> None:
     from lms.accounts.cli import setup_command, users_cli
     from lms.certificates.cli import certificates_cli
     from lms.content.cli import content_cli
+    from lms.mail.cli import mail_cli
     from lms.maintenance import backup_command
 
     commands = _Commands(app)
@@ -286,4 +297,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(setup_command)

@@ -129,6 +129,8 @@ def everything(app, db, tmp_path):
         "lesson_slug": "inti",
         "year": completion.completed_at.year,
         "code": certificate_of(completion).verification_code,
+        "message_id": 1,
+        "token": "tautan-yang-tidak-dikenal-1234567890",
     }
     return browser, values
 

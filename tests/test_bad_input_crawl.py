@@ -21,17 +21,20 @@ from urllib.parse import quote, urlsplit
 import pytest
 from sqlalchemy import select
 
-from lms.accounts.models import HrScope
+from lms.accounts.models import HrScope, OneTimeCode
+from lms.accounts.password_reset import hash_link_token
 from lms.certificates.models import Certificate
 from lms.content.models import Lesson, MediaBlob
+from lms.database import utcnow
 from lms.learning.services import record_completion
+from lms.mail.services import queue_mail
 from tests.certificates.factories import make_asn, make_opd
 from tests.conftest import Browser, create_user, extract_csrf
 from tests.learning.helpers import DEFAULT_LESSONS, lesson_file, start_quiz, sync_folder, write_module
 
 BAD_VALUES = ("0", "-1", "99999", "9" * 20, "abc")
 # Each key alone, so that one refused value never hides another key's failure.
-QUERY_KEYS = ("page", "tahun", "opd", "modul", "seed", "dari", "sampai")
+QUERY_KEYS = ("page", "tahun", "opd", "modul", "seed", "dari", "sampai", "status")
 EXTRA_QUERIES = (
     "endpoint=x",
     "opd_id=1&foo=bar&_external=1&_scheme=javascript&_anchor=x&_method=POST",
@@ -57,16 +60,25 @@ ARGUMENT_NAMES = {
     "name",
     "code",
     "filename",
+    "message_id",
+    "token",
 }
 ROLES = ("anonymous", "peserta", "pelatih", "hr", "hr_opd", "admin")
 # A few pages each role must open with the valid values, so the crawl is known to get past the guards.
 MUST_REACH = {
-    "anonymous": {"core.index", "auth.login", "certificates.verify", "content.media"},
+    "anonymous": {
+        "core.index",
+        "auth.login",
+        "certificates.verify",
+        "content.media",
+        "auth.forgot_password",
+        "auth.reset_with_link",
+    },
     "peserta": {"learning.module", "learning.lesson", "quizzes.attempt", "certificates.download", "learning.history"},
     "pelatih": {"learning.preview_lesson", "quizzes.preview", "content.modules"},
     "hr": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opds"},
     "hr_opd": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opd"},
-    "admin": {"admin.edit_user", "admin.edit_opd", "admin.users", "admin.audit"},
+    "admin": {"admin.edit_user", "admin.edit_opd", "admin.users", "admin.audit", "admin.outbox"},
 }
 SESSION_ENDING = {"auth.logout"}  # crawled last, so that every other route is crawled logged in
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -114,6 +126,20 @@ def world(app, db, tmp_path: Path) -> dict:
     certificate = db.session.scalar(select(Certificate).where(Certificate.completion_id == completion.id))
     assert certificate is not None, "the completion must issue a certificate for the crawl to open it"
 
+    # An e-mail in the outbox (failed, so the admin may send it again), and a reset link of the learner.
+    message = queue_mail(to="uji@semarangkota.go.id", template="test", context={"moment": utcnow()}, event_key="uji")
+    message.status = "failed"
+    token = "tautan-uji-masukan-0123456789"
+    db.session.add(
+        OneTimeCode(
+            user_id=learner.id,
+            purpose="reset_link",
+            code_hash=hash_link_token(token),
+            expires_at=utcnow() + timedelta(days=1),
+        )
+    )
+    db.session.commit()
+
     valid = {
         "user_id": str(learner.id),
         "opd_id": str(opd.id),
@@ -126,6 +152,8 @@ def world(app, db, tmp_path: Path) -> dict:
         "name": "bagan.png",
         "code": certificate.verification_code,
         "filename": "css/lentera.css",
+        "message_id": str(message.id),
+        "token": token,
     }
     assert set(valid) == ARGUMENT_NAMES
     return {"clients": clients, "valid": valid}

@@ -50,6 +50,30 @@ class ChangePasswordForm(Form):
     )
 
 
+class ForgotPasswordForm(Form):
+    nip = StringField(
+        _l("NIP"),
+        validators=[DataRequired(_l("NIP wajib diisi.")), Length(max=40, message=_l("NIP terlalu panjang."))],
+        render_kw={"autocomplete": "username", "inputmode": "numeric"},
+    )
+
+
+class ResetPasswordForm(Form):
+    new_password = PasswordField(
+        _l("Kata sandi baru"),
+        validators=[DataRequired(_l("Kata sandi baru wajib diisi.")), Length(min=8, message=_l("Minimal 8 karakter."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[
+            DataRequired(_l("Ulangi kata sandi baru.")),
+            EqualTo("new_password", _l("Kedua kata sandi tidak sama.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class UserForm(Form):
     nip = StringField(_l("NIP"), validators=[DataRequired(_l("NIP wajib diisi."))], render_kw={"inputmode": "numeric"})
     name = StringField(_l("Nama lengkap"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=200)])

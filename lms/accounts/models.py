@@ -100,11 +100,12 @@ class UserRole(db.Model):
 
 
 class OneTimeCode(TimestampMixin, db.Model):
-    """An activation or reset code: stored hashed, expiring, usable once."""
+    """An activation or reset code, or the token of an e-mailed reset link ('reset_link',
+    lms/accounts/password_reset.py): stored hashed, expiring, usable once."""
 
     __tablename__ = "one_time_codes"
     __table_args__ = (
-        CheckConstraint("purpose IN ('activation', 'reset')", name="known_purpose"),
+        CheckConstraint("purpose IN ('activation', 'reset', 'reset_link')", name="known_purpose"),
         UniqueConstraint("code_hash"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

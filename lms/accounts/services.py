@@ -359,6 +359,7 @@ def authenticate(nip: str, password: str) -> User | None:
         select(OneTimeCode).where(
             OneTimeCode.user_id == user.id,
             OneTimeCode.code_hash == hash_code(password),
+            OneTimeCode.purpose.in_(("activation", "reset")),  # an e-mailed link's token is no password
             OneTimeCode.used_at.is_(None),
         )
     )

@@ -197,6 +197,27 @@ def charge_password_check(user_id: int) -> Charge:
     )
 
 
+def charge_reset_request(nip: str, ip: str) -> None:
+    """Count a "Lupa kata sandi" request (whether its NIP exists or not, so the limit tells nothing) per NIP
+    and per address; TooManyAttempts past RESET_LIMIT_PER_NIP or RESET_LIMIT_PER_IP. Never refunded:
+    each request may send an e-mail."""
+    charge = Charge(_storage())
+    if charge.storage is None:
+        return
+    per_nip, per_ip = _limit("RESET_LIMIT_PER_NIP"), _limit("RESET_LIMIT_PER_IP")
+    nip_key, ip_key = f"reset-nip:{nip[:_KEY_LENGTH]}", f"reset-ip:{ip[:64]}"
+    if charge.hit(nip_key, per_nip) > per_nip.amount:
+        current_app.logger.warning("password reset refused: too many requests for one NIP, from %s", ip)
+        raise _refuse(
+            charge, charge.seconds_left(nip_key), _("Terlalu banyak permintaan atur ulang kata sandi untuk NIP ini.")
+        )
+    if charge.hit(ip_key, per_ip) > per_ip.amount:
+        current_app.logger.warning("password reset refused: too many requests from %s", ip)
+        raise _refuse(
+            charge, charge.seconds_left(ip_key), _("Terlalu banyak permintaan atur ulang kata sandi dari jaringan ini.")
+        )
+
+
 def _refuse(charge: Charge, wait: int, reason: str) -> TooManyAttempts:
     """Take the refused attempt's hits back (no password was checked) and say when to try again."""
     charge.refund()

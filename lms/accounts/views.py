@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 
 from flask import (
@@ -24,22 +25,27 @@ from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from lms import dates
-from lms.accounts import csv_import, devices, queries, roster, services, throttle
+from lms.accounts import csv_import, devices, password_reset, queries, roster, services, throttle
 from lms.accounts.code_sheet import CodeSlip, render_code_sheet
 from lms.accounts.forms import (
     ChangePasswordForm,
     ConfirmImportForm,
+    ForgotPasswordForm,
     ImportForm,
     LoginForm,
     OpdForm,
     PostForm,
+    ResetPasswordForm,
     UserForm,
 )
 from lms.accounts.models import ADMIN, HR, ROLE_LABELS, Opd, User
 from lms.accounts.nip import normalise_nip
 from lms.accounts.personal_data import export_personal_data
-from lms.errors import ValidationError
+from lms.errors import Conflict, ValidationError
 from lms.extensions import client_ip, db
+from lms.mail import queries as mail_queries
+from lms.mail import services as mail_services
+from lms.mail.models import STATUSES as MAIL_STATUSES
 from lms.params import id_arg, page_arg
 from lms.security import is_safe_next, role_required
 from lms.urls import public_url
@@ -150,6 +156,69 @@ def change_password():
             flash(_("Kata sandi berhasil diganti."), "success")
             return redirect(url_for("core.index"))
     return render_template("accounts/change_password.html", form=form, forced=forced)
+
+
+def _private(page, status: int = 200) -> Response:
+    """A page of a reset link: its address holds the token, so it is kept in no cache and named to no
+    other site or page (Referer), not even to Lentera's own."""
+    response = make_response(page, status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@auth.route("/lupa-kata-sandi", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a reset link by NIP. Every well-formed request gets the same answer after the same least
+    time (RESET_ANSWER_SECONDS), whether the NIP exists, has an e-mail or not; counted per NIP and address."""
+    form = ForgotPasswordForm()
+    enabled = mail_services.mail_enabled()
+    if enabled and form.validate_on_submit():
+        started = time.monotonic()
+        nip = normalise_nip(form.nip.data)
+        if not (len(nip) == 18 and nip.isascii() and nip.isdigit()):
+            form.nip.errors.append(_("NIP terdiri dari 18 angka, misalnya 19860926 201505 1 001."))
+        else:
+            try:
+                throttle.charge_reset_request(nip, client_ip())
+            except throttle.TooManyAttempts as exc:
+                form.nip.errors.append(exc.message)
+                return _refused(exc, render_template("accounts/forgot_password.html", form=form, mail_enabled=enabled))
+            password_reset.request_reset_link(nip, ip=client_ip())
+            db.session.commit()
+            time.sleep(max(0.0, current_app.config["RESET_ANSWER_SECONDS"] - (time.monotonic() - started)))
+            return redirect(url_for("auth.forgot_password_sent"))
+    return render_template("accounts/forgot_password.html", form=form, mail_enabled=enabled)
+
+
+@auth.route("/lupa-kata-sandi/terkirim")
+def forgot_password_sent():
+    return render_template("accounts/forgot_password_sent.html")
+
+
+@auth.route("/atur-ulang-kata-sandi/<token>", methods=["GET", "POST"])
+def reset_with_link(token: str):
+    """Choose a new password through an e-mailed link; a link that cannot be used gets a page saying why."""
+    try:
+        _code, user = password_reset.find_reset_link(token)
+    except password_reset.LinkRefused as exc:
+        db.session.rollback()
+        return _private(render_template("accounts/reset_link_refused.html", message=exc.message), exc.status_code)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.reset_with_link(token, form.new_password.data)
+        except password_reset.LinkRefused as exc:
+            db.session.rollback()
+            return _private(render_template("accounts/reset_link_refused.html", message=exc.message), exc.status_code)
+        except ValidationError as exc:
+            db.session.rollback()
+            form.new_password.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Kata sandi Anda sudah diganti. Silakan masuk dengan kata sandi baru."), "success")
+            return redirect(url_for("auth.login"))
+    return _private(render_template("accounts/reset_password.html", form=form, user=user))
 
 
 @auth.route("/akun")
@@ -535,6 +604,51 @@ def edit_opd(opd_id: int):
 @role_required(ADMIN)
 def audit():
     return render_template("admin/audit.html", pagination=queries.recent_audit(page_arg()))
+
+
+@admin.route("/kotak-keluar")
+@role_required(ADMIN)
+def outbox():
+    """Kotak keluar: every e-mail queued, its status, tries and last error; filter by status."""
+    status = request.args.get("status", "").strip() or None
+    if status is not None and status not in MAIL_STATUSES:
+        raise ValidationError(_("Status pesan tidak dikenal. Pilih dari daftar."))
+    return render_template(
+        "admin/outbox.html",
+        pagination=mail_queries.outbox_page(status, page_arg()),
+        counts=mail_queries.status_counts(),
+        status=status,
+        statuses=MAIL_STATUSES,
+        mask=mail_services.mask_address,
+        mail_enabled=mail_services.mail_enabled(),
+    )
+
+
+@admin.route("/kotak-keluar/<id:message_id>/ulang", methods=["POST"])
+@role_required(ADMIN)
+def outbox_retry(message_id: int):
+    """Send a message that failed for good once more (audited); any other message is refused."""
+    if not PostForm().validate_on_submit():
+        abort(400)
+    message = mail_services.get_message(message_id)
+    try:
+        mail_services.retry_failed(message)
+    except Conflict as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        services.record_audit(
+            current_user,
+            "mail.retry",
+            None,
+            f"Email #{message.id} ({message.template}) untuk {mail_services.mask_address(message.recipient)} "
+            "dikirim ulang",
+            message_id=message.id,
+        )
+        db.session.commit()
+        flash(_("Pesan dijadwalkan untuk dikirim ulang pada putaran pengiriman berikutnya."), "success")
+    status = request.form.get("status")
+    return redirect(url_for("admin.outbox", status=status if status in MAIL_STATUSES else None))
 
 
 def load_user(user_id: str) -> User | None:

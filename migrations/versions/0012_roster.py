@@ -1,7 +1,7 @@
 """roster import: an optional short code per OPD, unique, that a roster CSV may name instead of the OPD's name
 
 Revision ID: 0012_roster
-Revises: 0010_quiz_settings
+Revises: 0011_mail_outbox
 Create Date: 2026-12-05 00:30:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0012_roster"
-down_revision = "0010_quiz_settings"
+down_revision = "0011_mail_outbox"
 branch_labels = None
 depends_on = None
 

@@ -20,12 +20,15 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from lms.accounts.models import ADMIN, HR, PELATIH, PESERTA
+from lms.accounts.models import ADMIN, HR, PELATIH, PESERTA, OneTimeCode
+from lms.accounts.password_reset import hash_link_token
 from lms.certificates import services as certificate_services
 from lms.certificates.models import Certificate
 from lms.content.models import Lesson, Module, Question
+from lms.database import utcnow
 from lms.extensions import db as _db
 from lms.learning.services import complete_lesson
+from lms.mail.services import queue_mail
 from lms.quizzes.services import save_answers, start_attempt, submit_attempt
 from tests.browser.conftest import PHONE_WIDTH, log_in, page_problems, screenshot
 from tests.certificates.factories import make_asn, make_opd
@@ -36,6 +39,7 @@ pytestmark = pytest.mark.browser
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 WIDE = "uji-layar-sempit"
+RESET_TOKEN = "tautan-uji-layar-sempit-0123456789"
 LONG_URL = (
     "https://layanan.semarangkota.go.id/panduan/keamanan-informasi/lampiran/"
     "formulir-pelaporan-insiden-siber-perangkat-daerah-tahun-2026.pdf?versi=terbaru&bahasa=id"
@@ -180,6 +184,26 @@ def world(app, tmp_path):
         certificate_services.reissue_certificate(old, actor=hr, reason="Nama diperbaiki.")
         _db.session.commit()
         valid = certificates[(learner.id, modules[WIDE].id)]
+        # Kotak keluar with a message in each state (a long error among them), and a reset link of the learner.
+        for index, status in enumerate(("pending", "failed", "sent", "sending")):
+            message = queue_mail(
+                to=f"siti.nurhaliza.kusumawardhani.{index}@semarangkota.go.id",
+                template="password_reset",
+                context={"name": learner.name, "nip": learner.nip, "link": LONG_URL, "minutes": 30},
+                event_key=f"layar-sempit:{index}",
+            )
+            message.status = status
+            if status == "failed":
+                message.last_error = "server SMTP tidak dapat dihubungi: ConnectionRefusedError(111, 'Connection')"
+        _db.session.add(
+            OneTimeCode(
+                user_id=learner.id,
+                purpose="reset_link",
+                code_hash=hash_link_token(RESET_TOKEN),
+                expires_at=utcnow() + timedelta(days=1),
+            )
+        )
+        _db.session.commit()
         return {
             "valid_id": valid.id,
             PESERTA: learner.nip,
@@ -343,5 +367,15 @@ def test_the_verification_page_fits_a_phone(live_server, new_page, world):
     for state, code in world["verify"].items():
         page.goto(f"{live_server}/verifikasi/{code}")
         crawler.check(f"verifikasi-{state}")
-    visited = crawler.crawl("/", "/login", "/kebijakan-privasi")
-    report(crawler, visited, least=3)
+    # The password reset pages: asking for a link, the answer, choosing a password, a link that no longer works.
+    page.goto(f"{live_server}/atur-ulang-kata-sandi/tautan-yang-sudah-tidak-berlaku-0123")
+    crawler.check("tautan-ditolak")
+    visited = crawler.crawl(
+        "/",
+        "/login",
+        "/kebijakan-privasi",
+        "/lupa-kata-sandi",
+        "/lupa-kata-sandi/terkirim",
+        f"/atur-ulang-kata-sandi/{RESET_TOKEN}",
+    )
+    report(crawler, visited, least=6)
