@@ -21,7 +21,10 @@ from urllib.parse import quote, urlsplit
 import pytest
 from sqlalchemy import select
 
+from lms.authoring.models import ModuleOwner, ModuleSource
+from lms.authoring.services import sync_from_disk
 from lms.certificates.models import Certificate, HrScope
+from lms.content.parse import check_tree
 from lms.content.models import Lesson, MediaBlob
 from lms.learning.services import record_completion
 from tests.certificates.factories import make_asn, make_opd
@@ -56,16 +59,17 @@ ARGUMENT_NAMES = {
     "name",
     "code",
     "filename",
+    "number",
 }
 ROLES = ("anonymous", "peserta", "pelatih", "hr", "hr_opd", "admin")
 # A few pages each role must open with the valid values, so the crawl is known to get past the guards.
 MUST_REACH = {
     "anonymous": {"core.index", "auth.login", "certificates.verify", "content.media"},
     "peserta": {"learning.module", "learning.lesson", "quizzes.attempt", "certificates.download", "learning.history"},
-    "pelatih": {"learning.preview_lesson", "quizzes.preview", "content.modules"},
+    "pelatih": {"learning.preview_lesson", "quizzes.preview", "content.modules", "authoring.draft", "authoring.edit"},
     "hr": {"certificates.person", "certificates.jp_recap", "certificates.detail", "certificates.opds"},
     "hr_opd": {"certificates.person", "certificates.jp_recap", "certificates.detail", "certificates.opd"},
-    "admin": {"admin.edit_user", "admin.edit_opd", "admin.users", "admin.audit"},
+    "admin": {"admin.edit_user", "admin.edit_opd", "admin.users", "admin.audit", "authoring.history"},
 }
 SESSION_ENDING = {"auth.logout"}  # crawled last, so that every other route is crawled logged in
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -87,6 +91,7 @@ def world(app, db, tmp_path: Path) -> dict:
     (folder / "media").mkdir()
     (folder / "media" / "bagan.png").write_bytes(PNG)
     sync_folder(folder)
+    sync_from_disk(check_tree(folder)[0], whole_tree=False, force=False)  # version 1 of the module's files
     lesson = db.session.scalar(select(Lesson).order_by(Lesson.id))
     module = lesson.module
     blob = db.session.scalar(select(MediaBlob))
@@ -101,6 +106,8 @@ def world(app, db, tmp_path: Path) -> dict:
         "admin": create_user(roles=("admin",)),
     }
     db.session.add(HrScope(user_id=users["hr_opd"].id, opd_id=opd.id))
+    source = db.session.scalar(select(ModuleSource))
+    db.session.add(ModuleOwner(source_id=source.id, user_id=users["pelatih"].id))
     db.session.commit()
 
     clients = {"anonymous": Browser(app.test_client())}
@@ -122,9 +129,10 @@ def world(app, db, tmp_path: Path) -> dict:
         "slug": module.slug,
         "lesson_slug": lesson.slug,
         "sha256": blob.sha256,
-        "name": "bagan.png",
+        "name": "module.md",  # a file of the module (the media route serves by hash, any name)
         "code": certificate.verification_code,
         "filename": "css/lentera.css",
+        "number": "1",
     }
     assert set(valid) == ARGUMENT_NAMES
     return {"clients": clients, "valid": valid}

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms.content.cli import check_and_print, echo_warning_count
@@ -15,6 +16,7 @@ from lms.extensions import db
 
 @click.command("sync")
 @click.argument("path", required=False)
+@with_appcontext
 @click.option("--force", is_flag=True, help="Muat juga modul yang sudah diubah di peramban (menimpa versinya).")
 def sync_command(path: str | None, force: bool) -> None:
     """Periksa lalu muat modul ke basis data dalam satu transaksi; tidak ada yang berubah bila ada kesalahan.

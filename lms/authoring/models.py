@@ -81,7 +81,7 @@ class VersionFile(db.Model):
     __tablename__ = "module_version_files"
     version_id: Mapped[int] = mapped_column(ForeignKey("module_versions.id", ondelete="CASCADE"), primary_key=True)
     path: Mapped[str] = mapped_column(String(300), primary_key=True)
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
 
     version: Mapped[ModuleVersion] = relationship(back_populates="files")
 
@@ -121,6 +121,6 @@ class DraftFile(db.Model):
     __tablename__ = "module_draft_files"
     draft_id: Mapped[int] = mapped_column(ForeignKey("module_drafts.id", ondelete="CASCADE"), primary_key=True)
     path: Mapped[str] = mapped_column(String(300), primary_key=True)
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
 
     draft: Mapped[ModuleDraft] = relationship(back_populates="files")

@@ -287,9 +287,7 @@ def review(slug: str):
     """The draft, its check result and its differences from the published version, file by file."""
     from lms.authoring.diff import file_diffs
 
-    source = queries.source_by_slug(slug)
-    if not (services.is_reviewer(current_user) or services.can_edit(current_user, source)):
-        raise NotFound("Modul tidak ditemukan.")
+    source = _editable(slug)
     if source.draft is None:
         raise NotFound("Tidak ada naskah untuk ditinjau.")
     files = source.draft.file_map()
@@ -311,7 +309,7 @@ def review(slug: str):
 @authoring.route("/pelatih/modul/<slug>/terbitkan", methods=["POST"])
 @role_required(*AUTHORS)
 def publish(slug: str):
-    source = queries.source_by_slug(slug)
+    source = _editable(slug)
     back = url_for("authoring.review", slug=slug)
     if not RevisionForm().validate_on_submit():
         return _fail(ValidationError(_("Formulir kedaluwarsa. Muat ulang halaman lalu coba lagi.")), back)

@@ -49,7 +49,10 @@ def test_hidden_and_system_files_are_left_out():
         (make_zip({**module_files(), "03-latin.md": "caf\u00e9".encode("latin-1")}), "UTF-8"),
         (make_zip({**module_files(), "media/foto.png": b"<html>bukan gambar</html>"}), "bukan gambar PNG"),
         (make_zip({**module_files(), "media/skrip.exe": b"MZ"}), "tidak diizinkan"),
-        (make_zip({**module_files(), "media/besar.pdf": b"%PDF-1.4\n" + random.Random(1).randbytes(1024 * 1024)}), "terlalu besar"),
+        (
+            make_zip({**module_files(), "media/besar.pdf": b"%PDF-1.4\n" + random.Random(1).randbytes(1024 * 1024)}),
+            "terlalu besar",
+        ),
     ],
 )
 def test_bad_zips_are_refused_with_a_clear_message(data, words):

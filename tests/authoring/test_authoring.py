@@ -160,7 +160,9 @@ def test_lessons_and_media_are_added_renamed_and_deleted(db, trainer):
 
 def test_create_from_template_passes_the_checker(db, trainer):
     browser, user = trainer
-    response = post(browser, "/pelatih/modul/baru", "/pelatih/modul/baru", {"slug": "modul-baru", "title": "Modul Baru"})
+    response = post(
+        browser, "/pelatih/modul/baru", "/pelatih/modul/baru", {"slug": "modul-baru", "title": "Modul Baru"}
+    )
     assert response.status_code == 302
     page = browser.get("/pelatih/modul/modul-baru/naskah").get_data(as_text=True)
     assert "Tidak ada kesalahan" in page
@@ -289,7 +291,9 @@ def test_preview_shows_the_draft_as_a_learner_sees_it_and_stores_nothing(db, tra
     assert f"/pelatih/modul/{SLUG}/pratinjau/pengantar" in module_page
     quiz = browser.get(f"/pelatih/modul/{SLUG}/pratinjau/kuis")
     assert quiz.status_code == 200
-    action = re.search(r'action="([^"]+/pratinjau/kuis[^"]*)"', quiz.get_data(as_text=True)).group(1).replace("&amp;", "&")
+    action = (
+        re.search(r'action="([^"]+/pratinjau/kuis[^"]*)"', quiz.get_data(as_text=True)).group(1).replace("&amp;", "&")
+    )
     field = re.search(r'name="(q-[^"]+)" value="([^"]+)"', quiz.get_data(as_text=True))
     graded = post(browser, f"/pelatih/modul/{SLUG}/pratinjau/kuis", action, {field.group(1): field.group(2)})
     assert graded.status_code == 200, graded.get_data(as_text=True)
