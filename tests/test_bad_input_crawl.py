@@ -24,8 +24,8 @@ from sqlalchemy import select
 from lms.authoring.models import ModuleOwner, ModuleSource
 from lms.authoring.services import sync_from_disk
 from lms.certificates.models import Certificate, HrScope
-from lms.content.parse import check_tree
 from lms.content.models import Lesson, MediaBlob
+from lms.content.parse import check_tree
 from lms.learning.services import record_completion
 from tests.certificates.factories import make_asn, make_opd
 from tests.conftest import Browser, create_user, extract_csrf

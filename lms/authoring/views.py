@@ -399,14 +399,14 @@ def _zip_response(slug: str, files: dict[str, bytes], suffix: str) -> Response:
     return response
 
 
-@authoring.route("/pelatih/modul/<slug>/versi/<id:number>/unduh")
+@authoring.route("/pelatih/modul/<slug>/versi/<id:number>/modul.zip")
 @role_required(*AUTHORS)
 def download_version(slug: str, number: int):
     source = _editable(slug)
     return _zip_response(slug, queries.version_of(source, number).file_map(), f"v{number}")
 
 
-@authoring.route("/pelatih/modul/<slug>/naskah/unduh")
+@authoring.route("/pelatih/modul/<slug>/naskah.zip")
 @role_required(*AUTHORS)
 def download_draft(slug: str):
     source = _editable(slug)

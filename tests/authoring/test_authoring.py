@@ -233,12 +233,12 @@ def test_history_diff_restore_and_download_a_version_that_passes_the_checker(db,
     assert b"Isi pelajaran pertama." in draft.file_map()["01-pengantar.md"]
     module = db.session.scalar(select(Module).where(Module.slug == SLUG))
     assert module.version == 2  # learners still see version 2 until the restored draft is published
-    download = browser.get(f"/pelatih/modul/{SLUG}/versi/1/unduh")
+    download = browser.get(f"/pelatih/modul/{SLUG}/versi/1/modul.zip")
     assert download.status_code == 200 and download.mimetype == "application/zip"
     zipfile.ZipFile(io.BytesIO(download.data)).extractall(tmp_path)
     modules, errors = check_tree(tmp_path / SLUG)
     assert not errors and modules[0].content_hash == source(db).versions[0].content_hash
-    assert browser.get(f"/pelatih/modul/{SLUG}/naskah/unduh").status_code == 200
+    assert browser.get(f"/pelatih/modul/{SLUG}/naskah.zip").status_code == 200
     assert "module_restore" in audit_actions(db)
 
 
