@@ -403,6 +403,8 @@ def publish(source: ModuleSource, user: User, *, note: str = "") -> ModuleVersio
     result = check_files(source.slug, files)
     if not result.ok:
         raise ValidationError(f"Naskah masih punya {len(result.errors)} kesalahan; tidak dapat diterbitkan.")
+    if source.latest is not None and source.latest.content_hash == result.parsed.content_hash:
+        raise ValidationError("Naskah sama persis dengan versi yang terbit; tidak ada yang perlu diterbitkan.")
     sync_modules([result.parsed], archive_missing=False)
     version = _add_version(source, files, result.parsed.content_hash, BROWSER, user, note)
     db.session.delete(draft)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import Browser, extract_csrf
@@ -10,8 +12,6 @@ from tests.conftest import Browser, extract_csrf
 def post(browser: Browser, page_url: str, action: str, data: dict | None = None, **kwargs):
     """Post `data` to `action` with the CSRF token (and the draft revision) the page at `page_url` carries."""
     html = browser.get(page_url).get_data(as_text=True)
-    import re
-
     payload = {"csrf_token": extract_csrf(html)}
     revision = re.search(r'name="revision" value="(\d+)"', html)
     if revision:

@@ -123,6 +123,7 @@ def test_every_save_runs_the_checker_and_a_stale_save_shows_both_texts(db, train
     assert stale.status_code == 409
     assert "Teks baru." in body and "Teks saya yang lama" in body
     assert b"Teks baru." in source(db).draft.file_map()["01-pengantar.md"]
+    assert audit_actions(db).count("module_save") == 1  # the stale save wrote nothing
     broken = save(browser, "01-pengantar.md", "tanpa front matter")
     assert broken.status_code == 302
     page = browser.get(broken.headers["Location"]).get_data(as_text=True)
@@ -242,7 +243,19 @@ def test_history_diff_restore_and_download_a_version_that_passes_the_checker(db,
     assert "module_restore" in audit_actions(db)
 
 
-def test_a_kurator_returns_a_draft_with_a_comment(db, trainer, kurator):
+def test_a_draft_identical_to_the_published_version_is_not_published_again(db, trainer, kurator):
+    browser, _ = trainer
+    upload(browser, module_files())
+    submit(browser)
+    publish_as(kurator[0])
+    upload(browser, module_files())
+    submit(browser)
+    response = publish_as(kurator[0])
+    assert "sama persis" in kurator[0].get(response.headers["Location"]).get_data(as_text=True)
+    assert [v.number for v in source(db).versions] == [1]
+
+
+def test_a_kurator_returns_a_draft_with_a_comment(db, trainer, kurator, login_as):
     browser, _ = trainer
     upload(browser, module_files())
     submit(browser)
@@ -251,6 +264,8 @@ def test_a_kurator_returns_a_draft_with_a_comment(db, trainer, kurator):
     assert source(db).draft.state == "returned"
     assert "Perbaiki judul." in browser.get(f"/pelatih/modul/{SLUG}/naskah").get_data(as_text=True)
     assert "module_review" in audit_actions(db)
+    admin_page = login_as("admin")[0].get("/admin/audit")
+    assert admin_page.status_code == 200 and "module_review" in admin_page.get_data(as_text=True)
 
 
 def test_delete_a_draft_of_a_module_never_published_removes_it(db, trainer):
