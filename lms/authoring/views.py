@@ -60,7 +60,9 @@ def _problems(result, slug: str) -> list[dict]:
     for kind, items in (("error", result.errors), ("warning", result.warnings)):
         for item in items:
             rel = item.path[len(slug) + 1 :] if item.path.startswith(slug + "/") else None
-            problems.append({"kind": kind, "text": str(item), "file": rel, "line": item.line})
+            problems.append(
+                {"kind": kind, "text": f"{item.path}:{item.line}: {item.message}", "file": rel, "line": item.line}
+            )
     return problems
 
 
