@@ -106,6 +106,10 @@ class ModuleDraft(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
 
+    # Optimistic concurrency: every UPDATE or DELETE of a draft says "WHERE revision = the one I read", so two
+    # saves from the same revision cannot both land (the services raise the revision themselves).
+    __mapper_args__ = {"version_id_col": revision, "version_id_generator": False}
+
     source: Mapped[ModuleSource] = relationship(back_populates="draft")
     based_on: Mapped[ModuleVersion | None] = relationship()
     updated_by: Mapped[User | None] = relationship(lazy="joined")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from lms.accounts.models import ADMIN, KURATOR, PELATIH, User
 from lms.accounts.services import record_audit
@@ -165,6 +166,17 @@ def _set_files(draft: ModuleDraft, files: dict[str, bytes]) -> None:
             draft.files.append(DraftFile(path=path, data=data))
 
 
+def _flush() -> None:
+    """Flush; a draft changed by someone else since it was read (its revision moved: the UPDATE or DELETE
+    guarded by `revision` matched no row) is a Conflict, never a silent overwrite."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise Conflict(
+            "Naskah ini baru saja diubah orang lain; tidak ada yang disimpan. Muat ulang halaman, lalu coba lagi."
+        ) from None
+
+
 def _touch(draft: ModuleDraft, user: User) -> None:
     draft.revision += 1
     draft.updated_by_id = user.id
@@ -188,7 +200,7 @@ def draft_for_editing(source: ModuleSource, user: User) -> ModuleDraft:
         if latest is None:
             raise NotFound("Modul ini belum punya berkas; unggah ZIP modulnya atau buat dari templat.")
         source.draft = _new_draft(source, user, latest.file_map())
-        db.session.flush()
+        _flush()
     return source.draft
 
 
@@ -205,7 +217,7 @@ def _claim_slug(slug: str, user: User) -> ModuleSource:
         db.session.add(source)
         if user.has_role(PELATIH):
             source.owners.append(ModuleOwner(user_id=user.id))
-        db.session.flush()
+        _flush()
         return source
     if not can_edit(user, source):
         raise PermissionDenied(
@@ -236,7 +248,7 @@ def create_from_template(slug: str, title: str, user: User) -> ModuleSource:
         "quiz.md": TEMPLATE_QUIZ.encode(),
     }
     _new_draft(source, user, files)
-    db.session.flush()
+    _flush()
     record_audit(user, "module_create", summary=f"Modul {slug} dibuat dari templat", slug=slug)
     return source
 
@@ -258,7 +270,7 @@ def upload_zip(data: bytes, user: User) -> ModuleSource:
     else:
         _set_files(source.draft, files)
         _touch(source.draft, user)
-    db.session.flush()
+    _flush()
     record_audit(
         user,
         "module_create" if is_new else "module_save",
@@ -287,7 +299,7 @@ def save_text(source: ModuleSource, path: str, text: str, base_revision: int | N
     files[path] = data
     _set_files(draft, files)
     _touch(draft, user)
-    db.session.flush()
+    _flush()
     record_audit(user, "module_save", summary=f"{source.slug}/{path} disimpan", slug=source.slug, path=path)
     return draft
 
@@ -314,7 +326,7 @@ def add_file(source: ModuleSource, name: str, data: bytes, base_revision: int | 
     files[path] = data
     _set_files(draft, files)
     _touch(draft, user)
-    db.session.flush()
+    _flush()
     record_audit(user, "module_save", summary=f"{source.slug}/{path} ditambahkan", slug=source.slug, path=path)
     return path
 
@@ -334,7 +346,7 @@ def rename_file(source: ModuleSource, path: str, new_name: str, base_revision: i
     files[new_path] = files.pop(path)
     _set_files(draft, files)
     _touch(draft, user)
-    db.session.flush()
+    _flush()
     record_audit(user, "module_save", summary=f"{source.slug}/{path} → {new_path}", slug=source.slug, path=new_path)
     return new_path
 
@@ -349,7 +361,7 @@ def delete_file(source: ModuleSource, path: str, base_revision: int | None, user
     del files[path]
     _set_files(draft, files)
     _touch(draft, user)
-    db.session.flush()
+    _flush()
     record_audit(user, "module_save", summary=f"{source.slug}/{path} dihapus", slug=source.slug, path=path)
 
 
@@ -363,7 +375,7 @@ def submit(source: ModuleSource, user: User) -> CheckResult:
         )
     draft.state = SUBMITTED
     draft.review_comment = ""
-    db.session.flush()
+    _flush()
     record_audit(user, "module_submit", summary=f"Modul {source.slug} diajukan untuk ditinjau", slug=source.slug)
     return result
 
@@ -380,7 +392,7 @@ def return_draft(source: ModuleSource, user: User, comment: str) -> None:
         raise ValidationError("Tulis alasan pengembalian agar pelatih tahu apa yang perlu diperbaiki.")
     draft.state = RETURNED
     draft.review_comment = comment[:5000]
-    db.session.flush()
+    _flush()
     record_audit(user, "module_review", summary=f"Modul {source.slug} dikembalikan", slug=source.slug, comment=comment)
 
 
@@ -409,7 +421,7 @@ def publish(source: ModuleSource, user: User, *, note: str = "") -> ModuleVersio
     version = _add_version(source, files, result.parsed.content_hash, BROWSER, user, note)
     db.session.delete(draft)
     source.draft = None
-    db.session.flush()
+    _flush()
     record_audit(user, "module_publish", summary=f"Modul {source.slug} versi {version.number} terbit", slug=source.slug)
     return version
 
@@ -428,7 +440,7 @@ def _add_version(
     )
     version.files = [VersionFile(path=path, data=data) for path, data in sorted(files.items())]
     db.session.add(version)
-    db.session.flush()
+    _flush()
     return version
 
 
@@ -440,11 +452,11 @@ def restore(source: ModuleSource, number: int, user: User) -> ModuleDraft:
         raise NotFound("Versi tidak ditemukan.")
     if source.draft is not None:
         db.session.delete(source.draft)
-        db.session.flush()
+        _flush()
         db.session.expire(source, ["draft"])
     draft = _new_draft(source, user, version.file_map())
     draft.based_on = source.latest
-    db.session.flush()
+    _flush()
     record_audit(
         user, "module_restore", summary=f"Modul {source.slug}: versi {number} dipulihkan ke naskah", slug=source.slug
     )
@@ -460,7 +472,7 @@ def delete_draft(source: ModuleSource, user: User) -> None:
         db.session.delete(source.draft)
     else:
         db.session.delete(source)  # its draft and owners go with it
-    db.session.flush()
+    _flush()
     record_audit(user, "module_delete", summary=f"Naskah modul {source.slug} dihapus", slug=source.slug)
 
 
@@ -476,7 +488,7 @@ def set_owner(source: ModuleSource, actor: User, owner: User, *, add: bool) -> N
             source.owners.append(ModuleOwner(user_id=owner.id))
     elif current is not None:
         source.owners.remove(current)
-    db.session.flush()
+    _flush()
     record_audit(
         actor,
         "module_owner_add" if add else "module_owner_remove",
@@ -530,7 +542,7 @@ def sync_from_disk(parsed: list, *, whole_tree: bool, force: bool) -> DiskSync:
         if source is None:
             source = ModuleSource(slug=pm.slug)
             db.session.add(source)
-            db.session.flush()
+            _flush()
         if source.latest is None or source.latest.content_hash != pm.content_hash:
             _add_version(source, pm.files, pm.content_hash, DISK, None, "flask content sync")
     return DiskSync(report=report, refused=refused)

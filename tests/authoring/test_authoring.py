@@ -7,7 +7,7 @@ import re
 import zipfile
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from lms.accounts.models import AuditLog
 from lms.authoring.models import ModuleDraft, ModuleSource, ModuleVersion
@@ -128,6 +128,25 @@ def test_every_save_runs_the_checker_and_a_stale_save_shows_both_texts(db, train
     assert broken.status_code == 302
     page = browser.get(broken.headers["Location"]).get_data(as_text=True)
     assert f"{SLUG}/01-pengantar.md:1:" in page
+
+
+def test_two_saves_from_the_same_revision_cannot_both_land(db, trainer):
+    """The race the revision check alone would miss: another save lands between her check and her write."""
+    from lms.authoring import services
+    from lms.errors import Conflict
+
+    browser, user = trainer
+    upload(browser, module_files())
+    src = source(db)
+    revision = src.draft.revision
+    db.session.execute(
+        update(ModuleDraft).where(ModuleDraft.id == src.draft.id).values(revision=revision + 1),
+        execution_options={"synchronize_session": False},
+    )
+    with pytest.raises(Conflict):
+        services.save_text(src, "01-pengantar.md", "ditimpa", revision, user)
+    db.session.rollback()
+    assert b"ditimpa" not in source(db).draft.file_map()["01-pengantar.md"]
 
 
 def test_lessons_and_media_are_added_renamed_and_deleted(db, trainer):
