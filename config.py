@@ -161,6 +161,14 @@ class Config:
     DEVICE_COOKIE_DAYS = env_int("LMS_DEVICE_DAYS", 365)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: no lost forms after a long read
     MAX_CONTENT_LENGTH = env_int("LMS_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+    # Authoring in the browser (lms/authoring): `required` — a kurator or admin publishes a trainer's draft;
+    # `optional` — an owner may publish her own. Uploaded ZIPs: at most this many files, this many bytes once
+    # unpacked, this compression ratio per file (a ZIP bomb), and this size per file (the checker's 1 MB).
+    CONTENT_REVIEW = env_str("LMS_CONTENT_REVIEW", "required")
+    AUTHORING_ZIP_MAX_FILES = env_int("LMS_AUTHORING_ZIP_MAX_FILES", 300)
+    AUTHORING_ZIP_MAX_BYTES = env_int("LMS_AUTHORING_ZIP_MAX_BYTES", 20 * 1024 * 1024)
+    AUTHORING_ZIP_MAX_RATIO = env_int("LMS_AUTHORING_ZIP_MAX_RATIO", 100)
+    AUTHORING_MAX_FILE_BYTES = env_int("LMS_AUTHORING_MAX_FILE_BYTES", 1024 * 1024)
     HSTS = False
 
     # Behind a reverse proxy (nginx): how many proxies in front of the app set X-Forwarded-For/-Proto/-Host.

@@ -184,6 +184,7 @@ def register_blueprints(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from lms.accounts.views import admin, auth, hr_import
+    from lms.authoring.views import authoring
     from lms.certificates.views import certificates
     from lms.content.views import content
     from lms.hr.views import hr
@@ -193,12 +194,12 @@ def register_blueprints(app: Flask) -> None:
     from lms.quizzes.views import quizzes
 
     init_navigation(app)
-    for blueprint in (core, auth, admin, hr_import, content, learning, quizzes, certificates, hr):
+    for blueprint in (core, auth, admin, hr_import, content, authoring, learning, quizzes, certificates, hr):
         app.register_blueprint(blueprint)
     register_nav(app, "learning.home", _l("Beranda"), None, order=10)
     register_nav(app, "learning.catalogue", _l("Katalog"), None, order=20)
     register_nav(app, "learning.history", _l("Riwayat"), None, order=30)
-    register_nav(app, "content.modules", _l("Modul"), ("pelatih", "admin"), order=60)
+    register_nav(app, "content.modules", _l("Modul"), ("pelatih", "kurator", "admin"), order=60)
     register_nav(app, "hr.desk", _l("Meja HR"), ("hr",), order=70)
     register_nav(app, "hr_import.import_users", _l("Impor pegawai"), ("hr",), order=72)
     register_nav(app, "admin.users", _l("Pengguna"), ("admin",), order=80)
@@ -285,6 +286,7 @@ class _Commands(AppGroup):
 
 def register_commands(app: Flask) -> None:
     from lms.accounts.cli import setup_command, users_cli
+    from lms.authoring.cli import sync_command
     from lms.certificates.cli import certificates_cli
     from lms.content.cli import content_cli
     from lms.mail.cli import mail_cli
@@ -294,6 +296,7 @@ def register_commands(app: Flask) -> None:
     commands.commands.update(app.cli.commands)
     app.cli = commands
     app.cli.add_command(users_cli)
+    content_cli.add_command(sync_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(backup_command)

@@ -114,6 +114,11 @@ def everything(app, db, tmp_path):
 
     user = make_asn(roles=("peserta", "pelatih", "hr", "admin"))
     module = make_module(tmp_path / "content", "semua-halaman")
+    from lms.authoring.services import sync_from_disk
+    from lms.content.parse import check_tree
+
+    sync_from_disk(check_tree(tmp_path / "content" / "semua-halaman")[0], whole_tree=False, force=False)
+    db.session.commit()  # version 1 of its files: the authoring pages open
     browser = Browser(app.test_client())
     assert browser.login(user.nip).status_code == 302
     for lesson in ("pengantar", "inti", "penutup"):
@@ -131,6 +136,8 @@ def everything(app, db, tmp_path):
         "code": certificate_of(completion).verification_code,
         "message_id": 1,
         "token": "tautan-yang-tidak-dikenal-1234567890",
+        "name": "module.md",
+        "number": 1,
     }
     return browser, values
 

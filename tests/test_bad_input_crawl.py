@@ -23,8 +23,11 @@ from sqlalchemy import select
 
 from lms.accounts.models import HrScope, OneTimeCode
 from lms.accounts.password_reset import hash_link_token
+from lms.authoring.models import ModuleOwner, ModuleSource
+from lms.authoring.services import sync_from_disk
 from lms.certificates.models import Certificate
 from lms.content.models import Lesson, MediaBlob
+from lms.content.parse import check_tree
 from lms.database import utcnow
 from lms.learning.services import record_completion
 from lms.mail.services import queue_mail
@@ -62,6 +65,7 @@ ARGUMENT_NAMES = {
     "filename",
     "message_id",
     "token",
+    "number",
 }
 ROLES = ("anonymous", "peserta", "pelatih", "hr", "hr_opd", "admin")
 # A few pages each role must open with the valid values, so the crawl is known to get past the guards.
@@ -75,10 +79,10 @@ MUST_REACH = {
         "auth.reset_with_link",
     },
     "peserta": {"learning.module", "learning.lesson", "quizzes.attempt", "certificates.download", "learning.history"},
-    "pelatih": {"learning.preview_lesson", "quizzes.preview", "content.modules"},
+    "pelatih": {"learning.preview_lesson", "quizzes.preview", "content.modules", "authoring.draft", "authoring.edit"},
     "hr": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opds"},
     "hr_opd": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opd"},
-    "admin": {"admin.edit_user", "admin.edit_opd", "admin.users", "admin.audit", "admin.outbox"},
+    "admin": {"admin.edit_user", "admin.edit_opd", "admin.users", "admin.audit", "admin.outbox", "authoring.history"},
 }
 SESSION_ENDING = {"auth.logout"}  # crawled last, so that every other route is crawled logged in
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -100,6 +104,7 @@ def world(app, db, tmp_path: Path) -> dict:
     (folder / "media").mkdir()
     (folder / "media" / "bagan.png").write_bytes(PNG)
     sync_folder(folder)
+    sync_from_disk(check_tree(folder)[0], whole_tree=False, force=False)  # version 1 of the module's files
     lesson = db.session.scalar(select(Lesson).order_by(Lesson.id))
     module = lesson.module
     blob = db.session.scalar(select(MediaBlob))
@@ -114,6 +119,8 @@ def world(app, db, tmp_path: Path) -> dict:
         "admin": create_user(roles=("admin",)),
     }
     db.session.add(HrScope(user_id=users["hr_opd"].id, opd_id=opd.id))
+    source = db.session.scalar(select(ModuleSource))
+    db.session.add(ModuleOwner(source_id=source.id, user_id=users["pelatih"].id))
     db.session.commit()
 
     clients = {"anonymous": Browser(app.test_client())}
@@ -149,11 +156,12 @@ def world(app, db, tmp_path: Path) -> dict:
         "slug": module.slug,
         "lesson_slug": lesson.slug,
         "sha256": blob.sha256,
-        "name": "bagan.png",
+        "name": "module.md",  # a file of the module (the media route serves by hash, any name)
         "code": certificate.verification_code,
         "filename": "css/lentera.css",
         "message_id": str(message.id),
         "token": token,
+        "number": "1",
     }
     assert set(valid) == ARGUMENT_NAMES
     return {"clients": clients, "valid": valid}

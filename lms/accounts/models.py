@@ -16,8 +16,15 @@ PESERTA = "peserta"
 PELATIH = "pelatih"
 HR = "hr"
 ADMIN = "admin"
-ROLES = (PESERTA, PELATIH, HR, ADMIN)
-ROLE_LABELS = {PESERTA: _l("Peserta"), PELATIH: _l("Pelatih"), HR: _l("HR (Kepegawaian)"), ADMIN: _l("Admin")}
+KURATOR = "kurator"  # BKPP staff who review and publish trainers' modules
+ROLES = (PESERTA, PELATIH, KURATOR, HR, ADMIN)
+ROLE_LABELS = {
+    PESERTA: _l("Peserta"),
+    PELATIH: _l("Pelatih"),
+    KURATOR: _l("Kurator"),
+    HR: _l("HR (Kepegawaian)"),
+    ADMIN: _l("Admin"),
+}
 
 
 class Opd(TimestampMixin, db.Model):
@@ -93,7 +100,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
 class UserRole(db.Model):
     __tablename__ = "user_roles"
-    __table_args__ = (CheckConstraint("role IN ('peserta', 'pelatih', 'hr', 'admin')", name="known_role"),)
+    __table_args__ = (CheckConstraint("role IN ('peserta', 'pelatih', 'kurator', 'hr', 'admin')", name="known_role"),)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
     user: Mapped[User] = relationship(back_populates="role_rows")

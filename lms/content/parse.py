@@ -172,6 +172,8 @@ class ParsedModule:
     content_hash: str
     warnings: list[CheckWarning] = field(default_factory=list)
     jp_repeatable: bool = True
+    #: Every file of the module, {relative path: bytes}: what a stored version keeps.
+    files: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def expected_minutes(self) -> int:
@@ -672,7 +674,7 @@ def _links_in_line(line: str) -> list[str]:
     return urls
 
 
-def _check_links(source: _Source, mask: list[bool], files: dict[str, Path], errors: list[CheckError]) -> None:
+def _check_links(source: _Source, mask: list[bool], files: dict[str, str], errors: list[CheckError]) -> None:
     """Every relative link or image must point at an existing file inside the module folder."""
     for index, line in enumerate(source.body):
         if mask[index]:
@@ -683,7 +685,7 @@ def _check_links(source: _Source, mask: list[bool], files: dict[str, Path], erro
                 errors.append(CheckError(source.display, source.line_of_body(index), problem))
 
 
-def _link_problem(raw_url: str, from_rel: str, files: dict[str, Path]) -> str | None:
+def _link_problem(raw_url: str, from_rel: str, files: dict[str, str]) -> str | None:
     url = raw_url.strip()
     if url.startswith("<") and url.endswith(">"):
         url = url[1:-1].strip()
@@ -1219,8 +1221,69 @@ def _join(display: str, rel: str) -> str:
     return display.rstrip("/\\") + "/" + rel
 
 
-def _is_ignored(path: Path) -> bool:
-    return path.name.startswith(".") or path.name in IGNORED_NAMES
+def _is_ignored(name: str) -> bool:
+    return name.startswith(".") or name in IGNORED_NAMES
+
+
+FILE, FOLDER, SYMLINK = "file", "folder", "symlink"
+
+
+class ModuleFiles:
+    """A module folder's files, wherever they are kept: the one checker reads a folder on disk and a
+    module held in memory (the browser's draft, an uploaded ZIP) through these three methods."""
+
+    def entries(self, rel: str) -> list[tuple[str, str]]:
+        """(name, FILE/FOLDER/SYMLINK) of what sits in folder ``rel`` ("" is the module folder), sorted."""
+        raise NotImplementedError
+
+    def size(self, rel: str) -> int:
+        raise NotImplementedError
+
+    def read(self, rel: str) -> bytes:
+        raise NotImplementedError
+
+
+class DiskFiles(ModuleFiles):
+    """A module folder on disk."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def entries(self, rel: str) -> list[tuple[str, str]]:
+        found = []
+        for entry in sorted((self.folder / rel).iterdir()):
+            kind = SYMLINK if entry.is_symlink() else FOLDER if entry.is_dir() else FILE
+            found.append((entry.name, kind))
+        return found
+
+    def size(self, rel: str) -> int:
+        return (self.folder / rel).stat().st_size
+
+    def read(self, rel: str) -> bytes:
+        return (self.folder / rel).read_bytes()
+
+
+class MemoryFiles(ModuleFiles):
+    """A module held as {relative path: bytes} (paths with '/', no leading '/'); folders are implied."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self.files = files
+
+    def entries(self, rel: str) -> list[tuple[str, str]]:
+        prefix = f"{rel}/" if rel else ""
+        found: dict[str, str] = {}
+        for path in self.files:
+            if not path.startswith(prefix):
+                continue
+            name, _, rest = path[len(prefix) :].partition("/")
+            found[name] = FOLDER if rest else found.get(name, FILE)
+        return sorted(found.items())
+
+    def size(self, rel: str) -> int:
+        return len(self.files[rel])
+
+    def read(self, rel: str) -> bytes:
+        return self.files[rel]
 
 
 def _suggest_lesson_name(name: str) -> str:
@@ -1232,29 +1295,28 @@ def _suggest_lesson_name(name: str) -> str:
     return f"01-{_slugify(stem) or 'judul-pelajaran'}.md (ganti 01 dengan nomor urutnya)"
 
 
-def _collect_files(folder: Path, display: str, errors: list[CheckError]) -> tuple[dict[str, Path], dict[str, Path]]:
+def _collect_files(tree: ModuleFiles, display: str, errors: list[CheckError]) -> tuple[dict[str, str], dict[str, str]]:
     """List the module's files as (Markdown files at the top, every file) keyed by relative path.
 
     Rules: only module.md, quiz.md and ``NN-slug.md`` lessons may sit at the top with a media/
     folder beside them; everything else is an error saying where it belongs; hidden files are
     ignored; symbolic links are refused (they could pull in files from outside the folder).
     """
-    markdown_files: dict[str, Path] = {}
-    all_files: dict[str, Path] = {}
-    for entry in sorted(folder.iterdir()):
-        if _is_ignored(entry):
+    markdown_files: dict[str, str] = {}
+    all_files: dict[str, str] = {}
+    for rel, kind in tree.entries(""):
+        if _is_ignored(rel):
             continue
-        rel = entry.name
-        if entry.is_symlink():
+        if kind == SYMLINK:
             errors.append(
                 CheckError(
                     _join(display, rel), 1, "tautan simbolik (symlink) tidak didukung; ganti dengan salinan berkasnya"
                 )
             )
             continue
-        if entry.is_dir():
+        if kind == FOLDER:
             if rel == MEDIA_DIR:
-                _collect_media(entry, MEDIA_DIR, display, all_files, errors)
+                _collect_media(tree, MEDIA_DIR, display, all_files, errors)
             else:
                 errors.append(
                     CheckError(
@@ -1265,9 +1327,9 @@ def _collect_files(folder: Path, display: str, errors: list[CheckError]) -> tupl
                     )
                 )
             continue
-        all_files[rel] = entry
+        all_files[rel] = rel
         if rel in {MODULE_FILE, QUIZ_FILE} or LESSON_FILE_RE.fullmatch(rel):
-            markdown_files[rel] = entry
+            markdown_files[rel] = rel
         elif rel.lower().endswith(".md"):
             if rel.lower() in {MODULE_FILE, QUIZ_FILE}:
                 advice = f"ganti namanya menjadi {rel.lower()} (huruf kecil semua)"
@@ -1289,12 +1351,14 @@ def _collect_files(folder: Path, display: str, errors: list[CheckError]) -> tupl
     return markdown_files, all_files
 
 
-def _collect_media(folder: Path, rel: str, display: str, all_files: dict[str, Path], errors: list[CheckError]) -> None:
-    for entry in sorted(folder.iterdir()):
-        if _is_ignored(entry):
+def _collect_media(
+    tree: ModuleFiles, rel: str, display: str, all_files: dict[str, str], errors: list[CheckError]
+) -> None:
+    for name, kind in tree.entries(rel):
+        if _is_ignored(name):
             continue
-        entry_rel = f"{rel}/{entry.name}"
-        if entry.is_symlink():
+        entry_rel = f"{rel}/{name}"
+        if kind == SYMLINK:
             errors.append(
                 CheckError(
                     _join(display, entry_rel),
@@ -1302,10 +1366,10 @@ def _collect_media(folder: Path, rel: str, display: str, all_files: dict[str, Pa
                     "tautan simbolik (symlink) tidak didukung; ganti dengan salinan berkasnya",
                 )
             )
-        elif entry.is_dir():
-            _collect_media(entry, entry_rel, display, all_files, errors)
+        elif kind == FOLDER:
+            _collect_media(tree, entry_rel, display, all_files, errors)
         else:
-            all_files[entry_rel] = entry
+            all_files[entry_rel] = entry_rel
 
 
 def _content_hash(contents: dict[str, bytes]) -> str:
@@ -1325,10 +1389,23 @@ def parse_module(folder: Path, display_path: str) -> tuple[ParsedModule | None, 
     each naming ``display_path`` joined with the file's path inside the folder. A module's
     warnings (which never stop it from loading) are on ``module.warnings``.
     """
+    folder = Path(folder)
+    slug = folder.resolve().name if folder.name in {"", "."} else folder.name
+    return _parse_guarded(DiskFiles(folder), slug, str(display_path))
+
+
+def parse_files(
+    slug: str, files: dict[str, bytes], display_path: str | None = None
+) -> tuple[ParsedModule | None, list[CheckError]]:
+    """`parse_module` for a module held in memory, {relative path: bytes} (a draft, an uploaded ZIP):
+    the same checker, the same messages, each naming ``display_path`` (the slug when not given)."""
+    return _parse_guarded(MemoryFiles(files), slug, slug if display_path is None else display_path)
+
+
+def _parse_guarded(tree: ModuleFiles, slug: str, display: str) -> tuple[ParsedModule | None, list[CheckError]]:
     errors: list[CheckError] = []
-    display = str(display_path)
     try:
-        module = _parse_module(Path(folder), display, errors)
+        module = _parse_module(tree, slug, display, errors)
     except Exception as exc:  # noqa: BLE001 — a trainer must see a message, never a traceback
         errors.append(
             CheckError(
@@ -1344,9 +1421,8 @@ def parse_module(folder: Path, display_path: str) -> tuple[ParsedModule | None, 
     return module, []
 
 
-def _parse_module(folder: Path, display: str, errors: list[CheckError]) -> ParsedModule | None:
+def _parse_module(tree: ModuleFiles, slug: str, display: str, errors: list[CheckError]) -> ParsedModule | None:
     warnings: list[CheckWarning] = []
-    slug = folder.resolve().name if folder.name in {"", "."} else folder.name
     if not SLUG_RE.fullmatch(slug):
         suggestion = _slugify(slug) or "nama-modul"
         errors.append(
@@ -1357,10 +1433,10 @@ def _parse_module(folder: Path, display: str, errors: list[CheckError]) -> Parse
                 f"hubung); ganti nama foldernya, misalnya menjadi {suggestion}",
             )
         )
-    markdown_files, all_files = _collect_files(folder, display, errors)
+    markdown_files, all_files = _collect_files(tree, display, errors)
     contents: dict[str, bytes] = {}
-    for rel, path in all_files.items():
-        size = path.stat().st_size
+    for rel in all_files:
+        size = tree.size(rel)
         if size > MAX_FILE_BYTES:
             megabytes = f"{size / (1024 * 1024):.1f}".replace(".", ",")
             errors.append(
@@ -1372,7 +1448,7 @@ def _parse_module(folder: Path, display: str, errors: list[CheckError]) -> Parse
                 )
             )
             continue
-        contents[rel] = path.read_bytes()
+        contents[rel] = tree.read(rel)
         if rel.startswith(MEDIA_DIR + "/"):
             problem = check_media(rel, contents[rel])
             if problem:
@@ -1486,6 +1562,7 @@ def _parse_module(folder: Path, display: str, errors: list[CheckError]) -> Parse
         media={rel: data for rel, data in contents.items() if rel.startswith(MEDIA_DIR + "/")},
         content_hash=_content_hash(contents),
         warnings=sorted(warnings),
+        files=contents,
     )
 
 
@@ -1564,7 +1641,7 @@ def check_tree(path: str | Path) -> tuple[list[ParsedModule], list[CheckError]]:
         if _looks_like_module(root):
             module, errors = parse_module(root, display)
             return ([module] if module else []), errors
-        children = [entry for entry in sorted(root.iterdir()) if entry.is_dir() and not _is_ignored(entry)]
+        children = [entry for entry in sorted(root.iterdir()) if entry.is_dir() and not _is_ignored(entry.name)]
     except OSError as exc:
         return [], [CheckError(display, 1, f"folder tidak dapat dibaca ({exc}); periksa izin akses foldernya")]
     modules: list[ParsedModule] = []

@@ -59,12 +59,13 @@ def render_inline(text: str) -> str:
     return match.group(1) if match and "<p>" not in match.group(1) else html
 
 
-def sync_modules(parsed: Iterable[ParsedModule], *, archive_missing: bool) -> SyncReport:
+def sync_modules(parsed: Iterable[ParsedModule], *, archive_missing: bool, keep: Iterable[str] = ()) -> SyncReport:
     """Load checked modules in the caller's transaction; unchanged modules (same hash) are skipped.
 
     Rules: lessons are matched by slug and questions by key, so progress survives edits and
     reordering; what disappeared is archived, never deleted; the module version goes up on every
-    change. With `archive_missing`, modules whose folder is gone are archived too. Each lesson and
+    change. With `archive_missing`, modules whose folder is gone are archived too, except those in `keep`
+    (modules written in the browser, which have no folder). Each lesson and
     quiz keeps its expected minutes (the checker's), the module their sum.
     """
     report = SyncReport()
@@ -86,8 +87,9 @@ def sync_modules(parsed: Iterable[ParsedModule], *, archive_missing: bool) -> Sy
             report.updated.append(pm.slug)
         _apply_module(module, pm)
     if archive_missing:
+        kept = set(keep)
         for slug, module in existing.items():
-            if slug not in seen and not module.is_archived:
+            if slug not in seen and slug not in kept and not module.is_archived:
                 module.is_archived = True
                 module.synced_at = utcnow()
                 report.archived.append(slug)
@@ -95,8 +97,9 @@ def sync_modules(parsed: Iterable[ParsedModule], *, archive_missing: bool) -> Sy
     return report
 
 
-def _store_media(module: Module, media: dict[str, bytes]) -> dict[str, str]:
-    """Store each file once by its SHA-256, typed by its bytes (the checker let only allowed types through)."""
+def store_blobs(media: dict[str, bytes]) -> dict[str, str]:
+    """Store each file once by its SHA-256, typed by its bytes (the checker let only allowed types through);
+    returns {path: sha256}. Content-addressed rows are never wrong to keep."""
     shas: dict[str, str] = {}
     for path, data in sorted(media.items()):
         sha = hashlib.sha256(data).hexdigest()
@@ -108,6 +111,13 @@ def _store_media(module: Module, media: dict[str, bytes]) -> dict[str, str]:
             db.session.add(MediaBlob(sha256=sha, content_type=content_type, size=len(data), data=data))
         elif blob.content_type != content_type:
             blob.content_type = content_type  # a row stored by its name before types were checked
+    db.session.flush()
+    return shas
+
+
+def _store_media(module: Module, media: dict[str, bytes]) -> dict[str, str]:
+    """Store each file once by its SHA-256 and point the module's paths at them."""
+    shas = store_blobs(media)
     rows = {row.path: row for row in db.session.scalars(select(ModuleMedia).where(ModuleMedia.module_id == module.id))}
     for path, row in rows.items():
         if path not in shas:

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from lms.accounts.models import ADMIN, PELATIH
+from lms.accounts.models import ADMIN, KURATOR, PELATIH
 from lms.content import queries
 from lms.content.display import scrollable_tables
 from lms.content.media import MEDIA_CSP, OPAQUE_CONTENT_TYPE, download_name, served_type
@@ -31,7 +31,7 @@ def content_html(value: str | None) -> Markup:
 
 
 @content.route("/pelatih/modul")
-@role_required(PELATIH, ADMIN)
+@role_required(PELATIH, KURATOR, ADMIN)
 def modules():
     return render_template("content/modules.html", modules=queries.all_modules())
 

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from lms.accounts.models import ADMIN, PELATIH
+from lms.accounts.models import ADMIN, KURATOR, PELATIH
+from lms.authoring.services import draft_as_published
 from lms.content.models import Module
 from lms.errors import NotFound
 from lms.extensions import db
@@ -114,7 +115,7 @@ def catalogue():
     )
 
 
-def _module_page(page: queries.ModulePage, user_id: int | None, *, preview: bool):
+def _module_page(page: queries.ModulePage, user_id: int | None, *, preview: bool | str):
     module, lessons, enrolment, latest = page.module, page.lessons, page.enrolment, page.completion
     # Taking it again (recertification): her latest completion is history, this cycle has none yet.
     previous = latest if queries.is_in_new_cycle(enrolment, latest) else None
@@ -189,7 +190,7 @@ def _time_share_percent() -> int:
     return round(services.time_rule().min_share * 100)
 
 
-def _render_lesson(page: queries.LessonPage, *, preview: bool) -> str:
+def _render_lesson(page: queries.LessonPage, *, preview: bool | str) -> str:
     return render_template(
         "learning/lesson.html",
         module=page.module,
@@ -293,3 +294,22 @@ def preview_module(slug: str):
 @role_required(PELATIH, ADMIN)
 def preview_lesson(slug: str, lesson_slug: str):
     return _render_lesson(queries.lesson_page(slug, lesson_slug, None), preview=True)
+
+
+@learning.route("/pelatih/modul/<slug>/pratinjau")
+@role_required(PELATIH, KURATOR, ADMIN)
+def preview_draft_module(slug: str):
+    """The draft's module page exactly as a learner will see it once published; nothing is stored."""
+    with draft_as_published(slug, current_user):
+        html = _module_page(queries.module_page(slug, None), None, preview="draft")
+    db.session.commit()  # the draft's media bytes, so its images load
+    return html
+
+
+@learning.route("/pelatih/modul/<slug>/pratinjau/<lesson_slug>")
+@role_required(PELATIH, KURATOR, ADMIN)
+def preview_draft_lesson(slug: str, lesson_slug: str):
+    with draft_as_published(slug, current_user):
+        html = _render_lesson(queries.lesson_page(slug, lesson_slug, None), preview="draft")
+    db.session.commit()
+    return html

@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from lms.accounts.models import ADMIN, PELATIH
+from lms.accounts.models import ADMIN, KURATOR, PELATIH
 from lms.accounts.nip import normalise_nip
+from lms.authoring.services import draft_as_published
 from lms.content.models import Module
 from lms.content.parse import DEFAULT_REVEAL
 from lms.database import utcnow
@@ -272,6 +273,20 @@ def grants():
 @role_required(PELATIH, ADMIN)
 def preview(slug: str):
     """The quiz exactly as a learner sees it; a submission is graded and shown, and nothing is stored."""
+    return _preview(slug, True)
+
+
+@quizzes.route("/pelatih/modul/<slug>/pratinjau/kuis", methods=["GET", "POST"])
+@role_required(PELATIH, KURATOR, ADMIN)
+def preview_draft(slug: str):
+    """The draft's quiz as a learner will see it once published: graded with the real code, nothing stored."""
+    with draft_as_published(slug, current_user):
+        html = _preview(slug, "draft")
+    db.session.commit()  # the draft's media bytes, so its images load
+    return html
+
+
+def _preview(slug: str, preview: bool | str) -> str:
     module = learning_queries.module_by_slug(slug)
     quiz = _quiz_of(module)
     snapshot = services.snapshot_quiz(module, quiz)
@@ -291,7 +306,7 @@ def preview(slug: str):
             None,
             None,
             questions,
-            preview=True,
+            preview=preview,
             title=quiz.title,
             score=result.score,
             passed=result.passed,
@@ -311,6 +326,6 @@ def preview(slug: str):
         deadline_at=None,
         questions=_form_questions(questions),
         answers={},
-        action=url_for("quizzes.preview", slug=slug, seed=seed),
-        preview=True,
+        action=url_for("quizzes.preview_draft" if preview == "draft" else "quizzes.preview", slug=slug, seed=seed),
+        preview=preview,
     )

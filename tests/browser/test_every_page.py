@@ -20,11 +20,15 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from lms.accounts.models import ADMIN, HR, PELATIH, PESERTA, OneTimeCode
+from lms.accounts.models import ADMIN, HR, KURATOR, PELATIH, PESERTA, OneTimeCode
 from lms.accounts.password_reset import hash_link_token
+from lms.authoring import services as authoring
+from lms.authoring.models import ModuleOwner, ModuleSource
+from lms.authoring.services import sync_from_disk
 from lms.certificates import services as certificate_services
 from lms.certificates.models import Certificate
 from lms.content.models import Lesson, Module, Question
+from lms.content.parse import check_tree
 from lms.database import utcnow
 from lms.extensions import db as _db
 from lms.learning.services import complete_lesson
@@ -33,7 +37,7 @@ from lms.quizzes.services import save_answers, start_attempt, submit_attempt
 from tests.browser.conftest import PHONE_WIDTH, log_in, page_problems, screenshot
 from tests.certificates.factories import make_asn, make_opd
 from tests.conftest import create_user, make_nip
-from tests.learning.helpers import lesson_file, sync_folder, write_module
+from tests.learning.helpers import lesson_file, write_module
 
 pytestmark = pytest.mark.browser
 
@@ -132,22 +136,21 @@ def world(app, tmp_path):
     certificates valid, expired (past the `valid_until` a module's certificate_valid_months sets),
     revoked and reissued."""
     with app.app_context():
-        sync_folder(CONTENT)
+        sync_from_disk(check_tree(CONTENT)[0], whole_tree=False, force=False)  # each module's version 1
         stress_lessons = (
             lesson_file(1, "pembuka", "Pembuka"),
             lesson_file(2, "isi-lebar", f"Isi Lebar {LONG_WORD}", STRESS_BODY),
             lesson_file(3, "penutup", "Penutup"),
         )
-        sync_folder(
-            write_module(
-                tmp_path / "content",
-                WIDE,
-                title=f"Uji Layar Sempit {LONG_WORD}",
-                summary=f"Modul uji untuk layar sempit, dengan kata {LONG_WORD}",
-                lessons=stress_lessons,
-                quiz=STRESS_QUIZ,
-            )
+        wide_folder = write_module(
+            tmp_path / "content",
+            WIDE,
+            title=f"Uji Layar Sempit {LONG_WORD}",
+            summary=f"Modul uji untuk layar sempit, dengan kata {LONG_WORD}",
+            lessons=stress_lessons,
+            quiz=STRESS_QUIZ,
         )
+        sync_from_disk(check_tree(wide_folder)[0], whole_tree=False, force=False)
         modules = {m.slug: m for m in _db.session.scalars(select(Module))}
 
         opd = make_opd()
@@ -156,6 +159,19 @@ def world(app, tmp_path):
         trainer = create_user(roles=(PELATIH,), name="Widyaiswara Pelatih Uji")
         hr = create_user(roles=(HR,), name="Petugas BKPP Uji")
         admin = create_user(roles=(ADMIN,), name="Admin Diskominfo Uji")
+        kurator = create_user(roles=(KURATOR,), name="Kurator BKPP Uji")
+        # The trainer owns the stress module and has a submitted draft of it: one changed lesson, one
+        # new lesson (the review and history pages show their diffs), both long-lined.
+        source = _db.session.scalar(select(ModuleSource).where(ModuleSource.slug == WIDE))
+        source.owners.append(ModuleOwner(user_id=trainer.id))
+        _db.session.flush()
+        draft = authoring.draft_for_editing(source, trainer)
+        files = draft.file_map()
+        files["02-isi-lebar.md"] = files["02-isi-lebar.md"].replace(b"sengaja", f"sengaja {LONG_WORD}".encode())
+        files["04-tambahan.md"] = files["01-pembuka.md"]
+        authoring._set_files(draft, files)
+        draft.revision = 2  # a save happened: the stale-save page below posts revision 1
+        draft.state = "submitted"
 
         # The learner: one module finished after a failed attempt, one finished then revoked, one in the
         # middle with an open attempt, the others not started.
@@ -210,6 +226,7 @@ def world(app, tmp_path):
             PELATIH: trainer.nip,
             HR: hr.nip,
             ADMIN: admin.nip,
+            KURATOR: kurator.nip,
             "verify": {
                 "sah": valid.verification_code,
                 "kedaluwarsa": expired.verification_code,
@@ -299,12 +316,33 @@ def test_every_page_a_trainer_reaches_fits_a_phone(live_server, new_page, world)
     # The learner's pages are the learner's crawl; here the trainer's own: module list and previews.
     crawler = Crawler(page, live_server, PELATIH, follow=("/pelatih/",))
     visited = crawler.crawl("/beranda", "/akun", "/pelatih/modul")
-    # The preview quiz is graded on the page (a POST): its result.
+    # The preview quiz is graded on the page (a POST): its result; the draft's preview quiz too.
     page.goto(f"{live_server}/pelatih/pratinjau/{WIDE}/kuis")
     page.get_by_role("button", name="Periksa jawaban (pratinjau)").click()
     page.wait_for_load_state()
     crawler.check("preview-quiz-result")
+    page.goto(f"{live_server}/pelatih/modul/{WIDE}/pratinjau/kuis")
+    page.get_by_role("button", name="Periksa jawaban (pratinjau)").click()
+    page.wait_for_load_state()
+    crawler.check("draft-preview-quiz-result")
+    # The authoring pages behind forms: two versions compared, a stale save with both texts.
+    page.goto(f"{live_server}/pelatih/modul/{WIDE}/riwayat?dari=1&ke=1")
+    crawler.check("history-compare")
+    page.goto(f"{live_server}/pelatih/modul/{WIDE}/sunting/02-isi-lebar.md?baris=3")
+    page.evaluate("document.querySelector('input[name=revision]').value = '1'")
+    page.get_by_role("button", name="Simpan dan periksa").click()
+    page.wait_for_load_state()
+    crawler.check("stale-save")
+    assert (f"/pelatih/modul/{WIDE}/naskah", ()) in crawler.seen, "the crawl must reach the authoring pages"
     report(crawler, visited, least=30)
+
+
+def test_every_page_a_kurator_reaches_fits_a_phone(live_server, new_page, world):
+    page = new_page("phone")
+    log_in(page, live_server, world[KURATOR])
+    crawler = Crawler(page, live_server, KURATOR, follow=("/pelatih/modul/naskah", f"/pelatih/modul/{WIDE}/"))
+    visited = crawler.crawl("/beranda", "/pelatih/modul", "/pelatih/modul/naskah", f"/pelatih/modul/{WIDE}/tinjau")
+    report(crawler, visited, least=10)
 
 
 def test_every_page_hr_reaches_fits_a_phone(live_server, new_page, world):

@@ -1,0 +1,1 @@
+"""Trainers publish modules from the browser: drafts, versions, owners, review; between content and learning."""
