@@ -3,6 +3,8 @@ and per person, export, extend one person's due date, edit, cancel. Thin: the ru
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -191,27 +193,28 @@ def detail(assignment_id: int):
     if request.args.get("format") in ("csv", "xlsx"):
         rows = [
             [
-                user.nip,
-                user.name,
-                user.opd.name if user.opd else "",
-                due_on,
-                str(STATE_LABELS[state]),
-                completed_on,
-                reason or "",
+                row.nip,
+                row.name,
+                row.opd_name or "",
+                row.due_on,
+                str(STATE_LABELS[row.state]),
+                row.completed_on,
+                row.extension_reason or "",
             ]
-            for user, state, due_on, completed_on, reason in db.session.execute(
-                queries.member_rows(assignment.id, scope, today, filters)
-            )
+            for row in db.session.execute(queries.member_rows(assignment.id, scope, today, filters))
         ]
         return _table_export(f"penugasan-{assignment.id}-{today.isoformat()}", MEMBER_COLUMNS, rows)
-    counts = queries.state_counts([assignment.id], scope, today)[assignment.id]
+    by_opd = queries.progress_by_opd(assignment.id, scope, today)
+    counts = sum((row.counts for row in by_opd), Counter())
     return render_template(
         "hr/assignment_detail.html",
         assignment=assignment,
         counts=counts,
         total=sum(counts.values()),
-        by_opd=queries.progress_by_opd(assignment.id, scope, today),
-        pagination=queries.page_of_members(assignment.id, scope, today, filters, page_arg()),
+        by_opd=by_opd,
+        pagination=queries.page_of_members(
+            assignment.id, scope, today, filters, page_arg(), total=_filtered_total(by_opd, filters)
+        ),
         filters=filters,
         args=filters.as_args(),
         opds=[scope] if scope is not None else account_queries.list_opds(),
@@ -222,6 +225,14 @@ def detail(assignment_id: int):
         states=STATES,
         format_nip=format_nip,
     )
+
+
+def _filtered_total(by_opd: list[queries.OpdProgress], filters: queries.MemberFilters) -> int | None:
+    """How many people the list shows, from the OPD table already counted; None (count it) for a search."""
+    if filters.q:
+        return None
+    rows = [row for row in by_opd if not filters.opd_id or row.opd_id == filters.opd_id]
+    return sum(row.counts[filters.state] if filters.state else row.total for row in rows)
 
 
 def _edit_page(assignment: Assignment, edit_form, cancel_form, status: int = 200):
