@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Date, and_, func, insert, literal, select, text, update
+from sqlalchemy import Date, and_, func, insert, literal, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.sql.elements import ColumnElement
 
 from lms import dates
@@ -40,8 +41,8 @@ from lms.extensions import db
 MAX_NIPS = 20_000  # a list longer than a whole city's roster is a mistake
 MAX_NOTE = 2000
 MAX_REASON = 500
-MAX_YEARS_AHEAD = 3
-ANALYZE_AFTER = 1000  # members written at once from which PostgreSQL's statistics are refreshed  # a start or due date further ahead is a typo (2207 for 2027)
+MAX_YEARS_AHEAD = 3  # a start or due date further ahead is a typo (2207 for 2027)
+ANALYZE_AFTER = 1000  # members written at once from which PostgreSQL's statistics are refreshed
 EMPLOYEE_TYPES = ("PNS", "PPPK")
 
 
@@ -370,7 +371,7 @@ def create_assignment(request: AssignmentRequest, *, actor: User, scope: Opd | N
     if reached >= ANALYZE_AFTER and db.session.get_bind().dialect.name == "postgresql":
         # Thousands of new rows before autovacuum's next look: without fresh statistics PostgreSQL plans the
         # progress pages as if the table were empty (nested loops over 15,000 rows: seconds instead of 0.1 s).
-        db.session.execute(text("ANALYZE assignment_members"))
+        db.session.execute(sql_text("ANALYZE assignment_members"))
     record_audit(
         actor,
         "assignment_create",

@@ -37,9 +37,7 @@ def seed_people(module) -> list[int]:
     rows = []
     for n in range(PEOPLE):
         nip = f"19800101{2005 + n // 1000}011{n % 1000:03d}"  # 15 TMT years × 1000 numbers
-        rows.append(
-            {"nip": nip, "name": f"Pegawai {n:05d}", "employee_type": "PNS", "opd_id": opd_ids[n % OPDS]}
-        )
+        rows.append({"nip": nip, "name": f"Pegawai {n:05d}", "employee_type": "PNS", "opd_id": opd_ids[n % OPDS]})
     db.session.execute(insert(User), rows)
     user_ids = list(db.session.scalars(select(User.id).where(User.name.like("Pegawai %")).order_by(User.id)))
     moment = datetime(2027, 6, 1, 3, tzinfo=UTC)
