@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Date, and_, func, insert, literal, select, update
+from sqlalchemy import Date, and_, func, insert, literal, or_, select, update
 from sqlalchemy import text as sql_text
+from sqlalchemy.orm import lazyload
 from sqlalchemy.sql.elements import ColumnElement
 
 from lms import dates
@@ -507,30 +508,47 @@ def cancel_assignment(assignment: Assignment, *, actor: User, scope: Opd | None,
 # --- following the roster -------------------------------------------------------------------------
 
 
-def follow_person(user: User) -> None:
+def follow_person(user: User, *, is_new: bool = False) -> None:
     """Bring one person's memberships in line with the groups she is in now (a new account, a mutasi, a
     change of employee type, a deactivation or reactivation).
 
     She joins every running assignment whose group she is now in (`takes_late_joiners`), with the
     group's due date or `late_join_due`; one she left and comes back to is given back the same row. She
     leaves (`removed_at`) every one whose group she is no longer in — unless she already completed it,
-    which then stays done. A few queries per person, whatever the number of assignments.
+    which then stays done. At most four queries per person whatever the number of assignments; a new
+    account (`is_new`: no rows yet, so nothing to leave) at most two — a roster import stays fast.
     """
     today = dates.today()
     db.session.flush()  # a changed `user.opd` reaches `user.opd_id` only at a flush
-    assignments = list(db.session.scalars(select(Assignment).where(Assignment.cancelled_at.is_(None))))
+    stmt = (
+        select(Assignment)
+        .where(Assignment.cancelled_at.is_(None))
+        .options(lazyload(Assignment.module), lazyload(Assignment.scope_opd))
+    )
+    if is_new:
+        stmt = stmt.where(
+            Assignment.target_kind != TARGET_NIPS,
+            or_(Assignment.late_join_days.is_not(None), Assignment.due_on >= today),
+        )
+    assignments = list(db.session.scalars(stmt))
     if not assignments:
         return
-    ids = [a.id for a in assignments]
     opd_ids: dict[int, set[int]] = {}
-    for row in db.session.execute(select(AssignmentOpd).where(AssignmentOpd.assignment_id.in_(ids))).scalars():
-        opd_ids.setdefault(row.assignment_id, set()).add(row.opd_id)
-    members = {
-        m.assignment_id: m
-        for m in db.session.scalars(
-            select(AssignmentMember).where(AssignmentMember.user_id == user.id, AssignmentMember.assignment_id.in_(ids))
-        )
-    }
+    by_opd = [a.id for a in assignments if a.target_kind == TARGET_OPD]
+    if by_opd:
+        for row in db.session.scalars(select(AssignmentOpd).where(AssignmentOpd.assignment_id.in_(by_opd))):
+            opd_ids.setdefault(row.assignment_id, set()).add(row.opd_id)
+    members: dict[int, AssignmentMember] = {}
+    if not is_new:
+        members = {
+            m.assignment_id: m
+            for m in db.session.scalars(
+                select(AssignmentMember).where(
+                    AssignmentMember.user_id == user.id,
+                    AssignmentMember.assignment_id.in_([a.id for a in assignments]),
+                )
+            )
+        }
     done = queries.completed_member_ids([m.id for m in members.values() if m.removed_at is None], today)
     now = utcnow()
     for assignment in assignments:
@@ -557,7 +575,7 @@ def follow_person(user: User) -> None:
 
 
 def _on_account_created(user: User, **_) -> None:
-    follow_person(user)
+    follow_person(user, is_new=True)
 
 
 def _on_account_changed(user: User, changes: dict | None = None, **_) -> None:

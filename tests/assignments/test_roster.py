@@ -161,3 +161,15 @@ def test_cancelled_assignments_take_no_one(world):
     services.cancel_assignment(assignment, actor=world["admin"], scope=None, reason="Batal")
     db.session.commit()
     assert member(assignment, create_user(opd=world["a"])) is None
+
+
+def test_a_new_account_costs_at_most_two_reads_of_assignments(world):
+    """A roster import creates thousands of accounts: each asks about assignments twice at most."""
+    from tests.learning.helpers import count_statements
+
+    assign(world)
+    assign(world, target_kind="all", opd_ids=(), late_join_days=10)
+    with count_statements(db.engine) as statements:
+        create_user(opd=world["a"])
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "assignment" in s]
+    assert len(reads) <= 2, reads
