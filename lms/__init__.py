@@ -201,16 +201,17 @@ def register_blueprints(app: Flask) -> None:
 def register_receivers(app: Flask) -> None:
     """Higher domains listen to lower ones: a completed module issues a certificate and links to it; the
     roster's changes reach mandatory assignments, which put her mandatory modules first on Beranda."""
-    from lms.assignments.home import mandatory_section
+    from lms.assignments.home import mandatory_notice, mandatory_section
     from lms.assignments.services import connect_signals as follow_roster
     from lms.certificates.services import connect_signals
     from lms.certificates.views import completion_links
-    from lms.learning.home_sections import register_home_section
+    from lms.learning.home_sections import register_home_section, register_module_notice
     from lms.learning.links import register_completion_links
 
     connect_signals()
     follow_roster()
     register_home_section(mandatory_section)
+    register_module_notice(mandatory_notice)
     register_completion_links(completion_links)
 
 

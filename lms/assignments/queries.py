@@ -299,10 +299,14 @@ class MyAssignment:
         return self.state in DONE_STATES
 
 
-def my_assignments(user_id: int, as_of: datetime.date) -> list[MyAssignment]:
-    """Her active mandatory modules: those still to do first (nearest due date first), then those done
-    (one query). A module assigned twice (two groups) is shown once, with its nearest due date."""
-    rows = member_state_select(as_of, AssignmentMember.user_id == user_id).subquery()
+def my_assignments(user_id: int, as_of: datetime.date, *, module_id: int | None = None) -> list[MyAssignment]:
+    """Her active mandatory modules (or only `module_id`): those still to do first (nearest due date
+    first), then those done (one query). A module assigned twice (two groups) is shown once, with its
+    nearest due date."""
+    where = [AssignmentMember.user_id == user_id]
+    if module_id is not None:
+        where.append(AssignmentMember.assignment_id.in_(select(Assignment.id).where(Assignment.module_id == module_id)))
+    rows = member_state_select(as_of, *where).subquery()
     found = db.session.execute(
         select(Module, Assignment.note, rows.c.due_on, rows.c.state, rows.c.completed_on)
         .join(Assignment, Assignment.id == rows.c.assignment_id)

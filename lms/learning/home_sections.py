@@ -1,5 +1,6 @@
-"""Sections higher domains put on the learner's Beranda (her mandatory modules, first), without learning
-importing them: each registers a function at wiring time (lms/__init__.py register_receivers)."""
+"""What higher domains put on the learner's pages without learning importing them — sections of her
+Beranda (her mandatory modules, first) and notices on a module's page ("Wajib, tenggat 30 Juni 2027") —
+each registered as a function at wiring time (lms/__init__.py register_receivers)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,26 @@ def register_home_section(provider: SectionProvider) -> SectionProvider:
 def home_sections(user: User) -> list[HomeSection]:
     """The sections to show her, in the order they were registered."""
     return [section for provider in _PROVIDERS if (section := provider(user)) is not None]
+
+
+@dataclass(frozen=True)
+class ModuleNotice:
+    """A short badge under a module's title, for her: `label` in words, `css` the badge's class."""
+
+    label: str
+    css: str = "badge-new"
+
+
+#: Given her id and the module, its notice, or None — one query at most.
+NoticeProvider = Callable[[int, Any], ModuleNotice | None]
+_NOTICES: list[NoticeProvider] = []
+
+
+def register_module_notice(provider: NoticeProvider) -> NoticeProvider:
+    if provider not in _NOTICES:
+        _NOTICES.append(provider)
+    return provider
+
+
+def module_notices(user_id: int, module) -> list[ModuleNotice]:
+    return [notice for provider in _NOTICES if (notice := provider(user_id, module)) is not None]

@@ -279,6 +279,10 @@ def test_beranda_shows_her_mandatory_modules_first(app, world):
     assert page.index("Modul wajib") < page.index("Mulai belajar") < page.index("Sedang dipelajari")
     assert "Pelindungan Data Pribadi" in page and "Belum mulai" in page and "30 Juni 2027" in page
     assert "Modul Dinas B" not in page
+    module_page = learner.get(f"/modul/{world['module'].slug}").get_data(as_text=True)
+    assert "Wajib, tenggat 30 Juni 2027 · Belum mulai" in module_page
+    other_page = client_for(app, world["b1"]).get(f"/modul/{world['module'].slug}").get_data(as_text=True)
+    assert "Wajib, tenggat 30 Juni 2027" in other_page
     complete_at(world["a1"], world["module"], utc("2027-06-02 01:00"))
     assert "Selesai tepat waktu" in learner.get("/beranda").get_data(as_text=True)
     services.cancel_assignment(world["city"], actor=world["hr"], scope=None, reason="Batal")
@@ -290,3 +294,21 @@ def test_beranda_says_overdue(app, world):
     with time_machine.travel("2027-07-01T03:00:00+00:00", tick=True):
         page = client_for(app, world["b1"]).get("/beranda").get_data(as_text=True)
     assert "Terlambat" in page
+
+
+def test_her_personal_data_file_lists_her_assignments(app, world):
+    from lms.accounts.personal_data import export_personal_data
+
+    with app.test_request_context():
+        data = export_personal_data(world["a1"])
+    assert data["penugasan_wajib"] == [
+        {
+            "modul": "Pelindungan Data Pribadi",
+            "mulai": "2027-06-02",
+            "tenggat": "2027-06-30",
+            "ditambahkan": data["penugasan_wajib"][0]["ditambahkan"],
+            "keluar": None,
+            "alasan_perpanjangan": None,
+            "dibatalkan": None,
+        }
+    ]
