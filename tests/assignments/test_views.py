@@ -98,7 +98,7 @@ def test_every_route_needs_the_hr_role(app, world):
                 page = "/akun"
                 assert browser.post_form(page, {}, action=url).status_code == 403, (role, url)
     assert (
-        db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action.like("assignment_%"))) == 2
+        db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action.like("assignment.%"))) == 2
     )
 
 
@@ -269,8 +269,8 @@ def test_extend_edit_and_cancel_through_the_pages(app, world):
     )
     again = hr.post_form(f"/hr/penugasan/{city.id}", {"reason": "lagi"}, action=f"/hr/penugasan/{city.id}/batal")
     assert again.status_code == 400 and "sudah dibatalkan" in again.get_data(as_text=True)
-    actions = set(db.session.scalars(select(AuditLog.action).where(AuditLog.action.like("assignment_%"))))
-    assert actions == {"assignment_create", "assignment_extend", "assignment_edit", "assignment_cancel"}
+    actions = set(db.session.scalars(select(AuditLog.action).where(AuditLog.action.like("assignment.%"))))
+    assert actions == {"assignment.create", "assignment.extend", "assignment.edit", "assignment.cancel"}
 
 
 def test_beranda_shows_her_mandatory_modules_first(app, world):
