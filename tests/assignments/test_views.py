@@ -280,7 +280,7 @@ def test_beranda_shows_her_mandatory_modules_first(app, world):
     assert "Pelindungan Data Pribadi" in page and "Belum mulai" in page and "30 Juni 2027" in page
     assert "Modul Dinas B" not in page
     module_page = learner.get(f"/modul/{world['module'].slug}").get_data(as_text=True)
-    assert "Wajib, tenggat 30 Juni 2027 · Belum mulai" in module_page
+    assert '<span class="badge badge-new">Belum mulai</span> Wajib, tenggat 30 Juni 2027' in module_page
     other_page = client_for(app, world["b1"]).get(f"/modul/{world['module'].slug}").get_data(as_text=True)
     assert "Wajib, tenggat 30 Juni 2027" in other_page
     complete_at(world["a1"], world["module"], utc("2027-06-02 01:00"))
