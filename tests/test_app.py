@@ -125,6 +125,15 @@ def everything(app, db, tmp_path):
         mark_done(browser, module.slug, lesson)
     send_answers(browser, start_quiz(browser, module.slug), answers_for(module))
     completion = db.session.scalar(select(Completion).where(Completion.user_id == user.id))
+    from lms.assignments.services import AssignmentRequest, create_assignment
+    from lms.dates import today
+
+    assignment = create_assignment(
+        AssignmentRequest(module_id=module.id, target_kind="all", start_on=today(), due_on=today()),
+        actor=user,
+        scope=None,
+    )
+    db.session.commit()
     values = {
         "user_id": user.id,
         "opd_id": user.opd_id,
@@ -138,6 +147,7 @@ def everything(app, db, tmp_path):
         "token": "tautan-yang-tidak-dikenal-1234567890",
         "name": "module.md",
         "number": 1,
+        "assignment_id": assignment.id,
     }
     return browser, values
 

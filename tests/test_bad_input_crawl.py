@@ -23,12 +23,14 @@ from sqlalchemy import select
 
 from lms.accounts.models import HrScope, OneTimeCode
 from lms.accounts.password_reset import hash_link_token
+from lms.assignments.services import AssignmentRequest, create_assignment
 from lms.authoring.models import ModuleOwner, ModuleSource
 from lms.authoring.services import sync_from_disk
 from lms.certificates.models import Certificate
 from lms.content.models import Lesson, MediaBlob
 from lms.content.parse import check_tree
 from lms.database import utcnow
+from lms.dates import today
 from lms.learning.services import record_completion
 from lms.mail.services import queue_mail
 from tests.certificates.factories import make_asn, make_opd
@@ -49,7 +51,21 @@ EXTRA_QUERIES = (
 )
 # Redirect targets a form may carry: control characters, plain and percent-encoded, and other sites.
 BAD_NEXT = ("/\r\nSet-Cookie: x=1", "/%0d%0aSet-Cookie:%20x=1", "/\x00", "/\t/evil.example", "https://evil.example/")
-FORM_NUMBERS = ("user_id", "opd_id", "seed", "page", "tahun", "id", "active")
+FORM_NUMBERS = (
+    "user_id",
+    "opd_id",
+    "seed",
+    "page",
+    "tahun",
+    "id",
+    "active",
+    # the assignment forms: a module, OPD checkboxes, days and dates
+    "module",
+    "opd_ids",
+    "late_join_days",
+    "start_on",
+    "due_on",
+)
 # The route arguments the crawl knows how to fill (see `world`).
 ARGUMENT_NAMES = {
     "user_id",
@@ -66,6 +82,7 @@ ARGUMENT_NAMES = {
     "message_id",
     "token",
     "number",
+    "assignment_id",
 }
 ROLES = ("anonymous", "peserta", "pelatih", "hr", "hr_opd", "admin")
 # A few pages each role must open with the valid values, so the crawl is known to get past the guards.
@@ -80,8 +97,8 @@ MUST_REACH = {
     },
     "peserta": {"learning.module", "learning.lesson", "quizzes.attempt", "certificates.download", "learning.history"},
     "pelatih": {"learning.preview_lesson", "quizzes.preview", "content.modules", "authoring.draft", "authoring.edit"},
-    "hr": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opds"},
-    "hr_opd": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opd"},
+    "hr": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opds", "assignments.detail", "assignments.extend"},
+    "hr_opd": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opd", "assignments.detail", "assignments.edit"},
     "admin": {"admin.edit_user", "admin.edit_opd", "admin.users", "admin.audit", "admin.outbox", "authoring.history"},
 }
 SESSION_ENDING = {"auth.logout"}  # crawled last, so that every other route is crawled logged in
@@ -132,6 +149,13 @@ def world(app, db, tmp_path: Path) -> dict:
     db.session.commit()
     certificate = db.session.scalar(select(Certificate).where(Certificate.completion_id == completion.id))
     assert certificate is not None, "the completion must issue a certificate for the crawl to open it"
+    # Made by the OPD's own HR, so that both HR accounts may open its edit and extension pages.
+    assignment = create_assignment(
+        AssignmentRequest(module_id=module.id, target_kind="all", start_on=today(), due_on=today()),
+        actor=users["hr_opd"],
+        scope=opd,
+    )
+    db.session.commit()
 
     # An e-mail in the outbox (failed, so the admin may send it again), and a reset link of the learner.
     message = queue_mail(to="uji@semarangkota.go.id", template="test", context={"moment": utcnow()}, event_key="uji")
@@ -162,6 +186,7 @@ def world(app, db, tmp_path: Path) -> dict:
         "message_id": str(message.id),
         "token": token,
         "number": "1",
+        "assignment_id": str(assignment.id),
     }
     assert set(valid) == ARGUMENT_NAMES
     return {"clients": clients, "valid": valid}

@@ -9,7 +9,10 @@ import pytest
 
 import lms
 from lms.accounts.nip import nip_search_digits
-from tests.certificates.factories import issued, make_asn, make_opd
+from lms.assignments.services import AssignmentRequest, create_assignment
+from lms.dates import today
+from tests.certificates.factories import issued, make_asn, make_module, make_opd
+from tests.conftest import create_user
 
 WANTED = "197211142006112492"  # printed 19721114 200611 2 492
 DECOY = "197211142006111492"  # every printed group of WANTED appears in it, but not in that order
@@ -18,6 +21,7 @@ SEARCH_BOXES = {
     "admin/users.html": ("admin", "/admin/pengguna"),
     "hr/search.html": ("hr", "/hr/sertifikat"),
     "hr/people.html": ("hr", "/hr/asn"),
+    "hr/assignment_detail.html": ("hr", "/hr/penugasan/{assignment}"),
 }
 NOT_ABOUT_PEOPLE = {"learning/catalogue.html"}  # modules
 
@@ -53,10 +57,16 @@ def test_every_search_box_about_people_is_covered():
 
 
 @pytest.fixture
-def people(db):
+def people(db) -> dict[str, int]:
     opd = make_opd("Dinas Kependudukan dan Pencatatan Sipil")
     issued(make_asn(opd, nip=WANTED, name="Ratna Dewi"))
     issued(make_asn(opd, nip=DECOY, name="Rudi Hartono"))
+    request = AssignmentRequest(
+        module_id=make_module().id, target_kind="opd", opd_ids=(opd.id,), start_on=today(), due_on=today()
+    )
+    assignment = create_assignment(request, actor=create_user(roles=("hr",)), scope=None)
+    db.session.commit()
+    return {"assignment": assignment.id}
 
 
 @pytest.mark.parametrize("template", sorted(SEARCH_BOXES))
@@ -73,6 +83,7 @@ def people(db):
 )
 def test_every_search_box_finds_a_nip_as_printed(people, login_as, template, query, expected):
     role, url = SEARCH_BOXES[template]
+    url = url.format(**people)
     browser, _ = login_as(role)
     response = browser.get(url, query_string={"q": query})
     assert response.status_code == 200

@@ -5,7 +5,7 @@ source with `module_draft_files`, and `module_owners`. `user_roles.role` may now
 modules get their first version at their next `flask content sync`.
 
 Revision ID: 0015_authoring
-Revises: 0012_roster
+Revises: 0014_assignments
 Create Date: 2026-12-05 00:40:00.000000
 
 """
@@ -17,7 +17,7 @@ import lms.database  # noqa: F401 - custom column types
 
 # revision identifiers, used by Alembic.
 revision = "0015_authoring"
-down_revision = "0012_roster"
+down_revision = "0014_assignments"
 branch_labels = None
 depends_on = None
 

@@ -20,8 +20,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from lms import dates
 from lms.accounts.models import ADMIN, HR, KURATOR, PELATIH, PESERTA, OneTimeCode
 from lms.accounts.password_reset import hash_link_token
+from lms.assignments.services import AssignmentRequest, create_assignment
 from lms.authoring import services as authoring
 from lms.authoring.models import ModuleOwner, ModuleSource
 from lms.authoring.services import sync_from_disk
@@ -199,6 +201,20 @@ def world(app, tmp_path):
         old = certificates[(other.id, modules["pelayanan-publik-digital"].id)]
         certificate_services.reissue_certificate(old, actor=hr, reason="Nama diperbaiki.")
         _db.session.commit()
+        # A mandatory module for the learner's OPD: her Beranda lists it first; HR's pages show its progress.
+        create_assignment(
+            AssignmentRequest(
+                module_id=siber.id,
+                target_kind="opd",
+                opd_ids=(opd.id,),
+                start_on=dates.today(),
+                due_on=dates.today() + timedelta(days=30),
+                note=f"Wajib bagi seluruh pegawai. {LONG_WORD}",
+            ),
+            actor=hr,
+            scope=None,
+        )
+        _db.session.commit()
         valid = certificates[(learner.id, modules[WIDE].id)]
         # Kotak keluar with a message in each state (a long error among them), and a reset link of the learner.
         for index, status in enumerate(("pending", "failed", "sent", "sending")):
@@ -352,7 +368,17 @@ def test_every_page_hr_reaches_fits_a_phone(live_server, new_page, world):
     visited = crawler.crawl(
         "/beranda", "/akun", "/hr", f"/hr/sertifikat?q={world[PESERTA]}", f"/hr/asn?q={world[PESERTA]}"
     )
-    report(crawler, visited, least=18)
+    report(crawler, visited, least=22)
+
+    # The page behind the assignment form: its preview.
+    page.goto(f"{live_server}/hr/penugasan/baru")
+    page.locator("#module").select_option(index=1)
+    page.get_by_label("Semua ASN").check()
+    page.get_by_label("Tenggat", exact=True).fill(dates.today().isoformat())
+    page.get_by_role("button", name="Pratinjau").click()
+    expect(page.get_by_role("heading", name="Pratinjau")).to_be_visible()
+    crawler.check("assignment-preview")
+    assert not crawler.problems, "\n".join(crawler.problems)
 
     # Each reason box is found by its own label: revoking by label works (it filled the reissue box).
     page.goto(f"{live_server}/hr/sertifikat/{world['valid_id']}")
