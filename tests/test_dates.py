@@ -20,6 +20,7 @@ from babel.dates import format_date
 
 from config import TestingConfig
 from lms import create_app, dates
+from lms.accounts.models import Opd
 from lms.accounts.nip import parse_nip
 from lms.accounts.services import IssuedCode
 from lms.i18n import long_date, long_datetime
@@ -117,6 +118,8 @@ def test_an_activation_code_expires_on_the_office_date(app):
 
 
 def test_activation_code_lists_give_the_expiry_date_the_page_shows(app, db, runner, login_as, tmp_path):
+    db.session.add(Opd(name="Dinas Kesehatan"))  # the roster import names OPDs that exist; it creates none
+    db.session.commit()
     expected = (date(2027, 1, 1) + timedelta(days=app.config["ACTIVATION_CODE_DAYS"])).isoformat()
     with frozen(NEW_YEAR_0030_WIB):
         path = tmp_path / "asn.csv"
