@@ -118,7 +118,7 @@ def test_an_activation_code_expires_on_the_office_date(app):
 
 
 def test_activation_code_lists_give_the_expiry_date_the_page_shows(app, db, runner, login_as, tmp_path):
-    db.session.add(Opd(name="Dinas Kesehatan"))  # the roster import names OPDs that exist; it creates none
+    db.session.add_all([Opd(name="Dinas Kesehatan"), Opd(name="Kecamatan Tembalang")])  # the import creates no OPD
     db.session.commit()
     expected = (date(2027, 1, 1) + timedelta(days=app.config["ACTIVATION_CODE_DAYS"])).isoformat()
     with frozen(NEW_YEAR_0030_WIB):
