@@ -177,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.accounts.views import admin, auth
     from lms.certificates.views import certificates
     from lms.content.views import content
+    from lms.external import models as _external_models  # noqa: F401 - its tables join the metadata
     from lms.hr.views import hr
     from lms.learning.views import learning
     from lms.navigation import init_navigation, register_nav
