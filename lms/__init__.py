@@ -178,6 +178,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.certificates.views import certificates
     from lms.content.views import content
     from lms.external import models as _external_models  # noqa: F401 - its tables join the metadata
+    from lms.hr import dashboard_views  # noqa: F401 - the compliance dashboard's routes on `hr`
     from lms.hr.views import hr
     from lms.learning.views import learning
     from lms.navigation import init_navigation, register_nav

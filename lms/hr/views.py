@@ -104,7 +104,8 @@ def _scope():
 @hr.route("/hr")
 @role_required(HR)
 def desk():
-    return redirect(url_for("hr.search"))
+    """The HR desk opens on the compliance dashboard (lms.hr.dashboard_views)."""
+    return redirect(url_for("hr.dashboard"))
 
 
 CERTIFICATE_COLUMNS = [
