@@ -201,11 +201,13 @@ def register_blueprints(app: Flask) -> None:
 
 def register_receivers(app: Flask) -> None:
     """Higher domains listen to lower ones: a completed module issues a certificate and links to it."""
+    from lms.assignments.services import connect_signals as follow_roster
     from lms.certificates.services import connect_signals
     from lms.certificates.views import completion_links
     from lms.learning.links import register_completion_links
 
     connect_signals()
+    follow_roster()
     register_completion_links(completion_links)
 
 

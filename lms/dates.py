@@ -17,6 +17,9 @@ from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app, has_app_context
+from sqlalchemy import Date
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 CONFIG_KEY = "BABEL_DEFAULT_TIMEZONE"  # set from LMS_TIMEZONE (config.py); Flask-Babel reads it too
@@ -99,3 +102,40 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class _LocalDateSql(FunctionElement):
+    """The office's calendar date of a stored timestamp, computed by the database (see `local_date_sql`)."""
+
+    type = Date()
+    name = "local_date"
+    inherit_cache = False  # the zone is part of the SQL text, not a bound value: never reuse a compiled form
+
+    def __init__(self, column, zone_name: str, offset_minutes: int) -> None:
+        super().__init__(column)
+        self.zone_name = zone_name
+        self.offset_minutes = offset_minutes
+
+
+@compiles(_LocalDateSql)
+def _local_date_sqlite(element, compiler, **kw) -> str:
+    # SQLite keeps UTC text and knows no zones: shift by the zone's offset. The zones of Indonesia (WIB,
+    # WITA, WIT) have had no daylight saving since 1964, so one offset is right for every stored moment.
+    (column,) = element.clauses
+    return f"date({compiler.process(column, **kw)}, '{int(element.offset_minutes):+d} minutes')"
+
+
+@compiles(_LocalDateSql, "postgresql")
+def _local_date_postgresql(element, compiler, **kw) -> str:
+    (column,) = element.clauses
+    zone = element.zone_name.replace("'", "''")
+    return f"CAST(timezone('{zone}', {compiler.process(column, **kw)}) AS DATE)"
+
+
+def local_date_sql(column, zone: Zone = None):
+    """`local_date` in SQL: the calendar date at the office of a stored timestamp column, for comparing
+    with Date columns and grouping by day in the database (a completion at 00:30 WIB is that day)."""
+    office = office_zone(zone)
+    name = getattr(office, "key", None) or DEFAULT_TIMEZONE
+    offset = office.utcoffset(datetime.now(UTC))
+    return _LocalDateSql(column, name, int(offset.total_seconds() // 60) if offset is not None else 0)

@@ -94,7 +94,8 @@ def bar_chart(
         share = 0.0 if maximum <= 0 else min(max(item.value / maximum, 0.0), 1.0)
         body.append(
             f'<g class="chart-row"><title>{escape(item.label)}: {escape(item.note)}</title>'
-            f'<text x="0" y="{y + 13}" font-size="13" fill="{INK}" class="chart-label">{escape(_clip(item.label))}</text>'
+            f'<text x="0" y="{y + 13}" font-size="13" fill="{INK}" class="chart-label">'
+            f"{escape(_clip(item.label))}</text>"
             f'<rect x="0" y="{y + 19}" width="{track}" height="12" rx="2" fill="{TRACK}" class="chart-track"/>'
             f'<rect x="0" y="{y + 19}" width="{_number(track * share)}" height="12" rx="2" fill="{BRAND}" '
             f'class="chart-bar"/>'

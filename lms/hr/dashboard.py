@@ -21,20 +21,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from flask import current_app
-from sqlalchemy import Select, Subquery, and_, case, exists, func, literal, or_, select, true
+from sqlalchemy import Select, Subquery, and_, case, exists, func, or_, select, true
 
 from lms import dates
 from lms.accounts.models import PESERTA, Opd, User, UserRole
 from lms.accounts.nip import nip_search_digits
+from lms.assignments.models import DONE_LATE, DONE_ON_TIME, IN_PROGRESS, NOT_STARTED, OVERDUE
+from lms.assignments.queries import member_states
 from lms.extensions import db
+from lms.external.queries import approved_jp_by_user
 from lms.learning.models import Completion
 
 PAGE_SIZE = 50
 BUCKET_WIDTH = 5  # the histogram's JP buckets: 0, 1–4, 5–9, 10–14, …, then "target reached"
 
 # member_states' states, grouped as the dashboard reads them
-ON_TIME, LATE, OVERDUE = "selesai_tepat", "selesai_terlambat", "terlambat"
-PENDING_STATES = ("belum_mulai", "berjalan")
+ON_TIME, LATE = DONE_ON_TIME, DONE_LATE
+PENDING_STATES = (NOT_STARTED, IN_PROGRESS)
 
 
 # --- building blocks (SQL) -----------------------------------------------------------------------
@@ -69,18 +72,11 @@ def lentera_jp_by_user(year: int) -> Subquery:
 
 def external_jp_by_user(year: int) -> Subquery:
     """(user_id, jp): approved external JP of `year` per person (lms.external)."""
-    from lms.external.queries import approved_jp_by_user
-
     return approved_jp_by_user(year)
 
 
-def mandatory_states(year: int) -> Subquery | None:
+def mandatory_states(year: int) -> Subquery:
     """member_states of the assignments due in `year`, read as of the year's end (or today, if sooner)."""
-    try:  # TEMP until the assignments branch is merged
-        from lms.assignments.queries import member_states
-    except ImportError:
-        return None
-
     as_of = min(dates.today(), date(year, 12, 31))
     return member_states(as_of)
 
@@ -256,8 +252,6 @@ class Page:
 def mandatory_by_opd(scope: Opd | None, year: int, opd_id: int | None = None) -> dict[int, Mandatory]:
     """{opd_id: Mandatory} of the assignments due in `year` (one grouped query)."""
     states = mandatory_states(year)
-    if states is None:
-        return {}
     start, end = date(year, 1, 1), date(year, 12, 31)
     rows = db.session.execute(
         select(states.c.opd_id, states.c.state, func.count())
@@ -450,31 +444,27 @@ def _people(
     stmt = select(*columns).join(Opd, Opd.id == asn.c.opd_id)
     if with_mandatory:
         states = mandatory_states(year)
-        if states is not None:
-            start, end = date(year, 1, 1), date(year, 12, 31)
-            by_user = (
-                select(
-                    states.c.user_id,
-                    *[
-                        func.sum(case((states.c.state.in_(wanted), 1), else_=0)).label(name)
-                        for name, wanted in (
-                            ("on_time", (ON_TIME,)),
-                            ("late", (LATE,)),
-                            ("overdue", (OVERDUE,)),
-                            ("pending", PENDING_STATES),
-                        )
-                    ],
-                )
-                .where(states.c.due_on >= start, states.c.due_on <= end)
-                .group_by(states.c.user_id)
-                .subquery("mandatory_by_user")
-            )
-            stmt = stmt.add_columns(
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        by_user = (
+            select(
+                states.c.user_id,
                 *[
-                    func.coalesce(c, 0)
-                    for c in (by_user.c.on_time, by_user.c.late, by_user.c.overdue, by_user.c.pending)
-                ]
-            ).outerjoin(by_user, by_user.c.user_id == asn.c.user_id)
+                    func.sum(case((states.c.state.in_(wanted), 1), else_=0)).label(name)
+                    for name, wanted in (
+                        ("on_time", (ON_TIME,)),
+                        ("late", (LATE,)),
+                        ("overdue", (OVERDUE,)),
+                        ("pending", PENDING_STATES),
+                    )
+                ],
+            )
+            .where(states.c.due_on >= start, states.c.due_on <= end)
+            .group_by(states.c.user_id)
+            .subquery("mandatory_by_user")
+        )
+        stmt = stmt.add_columns(
+            *[func.coalesce(c, 0) for c in (by_user.c.on_time, by_user.c.late, by_user.c.overdue, by_user.c.pending)]
+        ).outerjoin(by_user, by_user.c.user_id == asn.c.user_id)
     if below_only:
         stmt = stmt.where(asn.c.total < asn.c.target)
     return _matching(stmt, asn, q), asn

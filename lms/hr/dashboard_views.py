@@ -147,7 +147,8 @@ def _distribution_chart(buckets: list[reads.Bucket], people: int, year: int, cha
     reached = buckets[-1].count if buckets else 0
     zero = buckets[0].count if buckets and not buckets[0].reached else 0
     summary = _(
-        "Dari %(people)s ASN, %(reached)s telah mencapai target JP %(year)s dan %(zero)s belum memperoleh JP sama sekali.",
+        "Dari %(people)s ASN, %(reached)s telah mencapai target JP %(year)s dan %(zero)s belum memperoleh "
+        "JP sama sekali.",
         people=people,
         reached=reached,
         year=year,
