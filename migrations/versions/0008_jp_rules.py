@@ -90,9 +90,7 @@ def upgrade():
     with op.batch_alter_table("completions", schema=None) as batch_op:
         batch_op.alter_column("cycle", existing_type=sa.Integer(), server_default=None)
         batch_op.drop_constraint(op.f("uq_completions_user_id_module_id"), type_="unique")
-        batch_op.create_unique_constraint(
-            op.f("uq_completions_user_id_module_id_cycle"), ["user_id", "module_id", "cycle"]
-        )
+        batch_op.create_unique_constraint(op.f("uq_completions_user_id_module_id_cycle"), ["user_id", "module_id", "cycle"])
         batch_op.create_check_constraint(op.f("ck_completions_cycle_positive"), "cycle >= 1")
         batch_op.create_check_constraint(
             op.f("ck_completions_known_jp_exclusion"),

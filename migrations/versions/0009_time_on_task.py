@@ -34,9 +34,7 @@ def upgrade():
         sa.ForeignKeyConstraint(
             ["lesson_id"], ["lessons.id"], name=op.f("fk_lesson_times_lesson_id_lessons"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_lesson_times_user_id_users"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_lesson_times_user_id_users"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lesson_times")),
         sa.UniqueConstraint("user_id", "lesson_id", name=op.f("uq_lesson_times_user_id_lesson_id")),
     )
@@ -51,9 +49,7 @@ def upgrade():
         sa.ForeignKeyConstraint(
             ["lesson_id"], ["lessons.id"], name=op.f("fk_lesson_visits_lesson_id_lessons"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_lesson_visits_user_id_users"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_lesson_visits_user_id_users"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_lesson_visits")),
     )
     with op.batch_alter_table("lesson_visits", schema=None) as batch_op:
