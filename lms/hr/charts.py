@@ -36,14 +36,12 @@ class Point:
 
 
 def nice_max(value: float) -> float:
-    """The smallest 1, 2 or 5 × 10^k at or above `value` (1 for nothing), for an axis' top."""
-    if value <= 0:
+    """The smallest 1, 2 or 5 × 10^k (k ≥ 0) at or above `value`, for an axis' top: counts, so at least 1."""
+    if value <= 1:
         return 1
     step = 1.0
     while step * 10 <= value:
         step *= 10
-    while step > value * 10:
-        step /= 10
     for factor in (1, 2, 5, 10):
         if step * factor >= value:
             return step * factor
