@@ -58,14 +58,16 @@ ARGUMENT_NAMES = {
     "code",
     "filename",
 }
+# The compliance dashboard (lms/hr/dashboard_views.py); the city page takes an OPD-scoped HR to her OPD.
+DASHBOARD = ("hr.dashboard_opd", "hr.dashboard_below", "hr.dashboard_opd_pdf")
 ROLES = ("anonymous", "peserta", "pelatih", "hr", "hr_opd", "admin")
 # A few pages each role must open with the valid values, so the crawl is known to get past the guards.
 MUST_REACH = {
     "anonymous": {"core.index", "auth.login", "certificates.verify", "content.media"},
     "peserta": {"learning.module", "learning.lesson", "quizzes.attempt", "certificates.download", "learning.history"},
     "pelatih": {"learning.preview_lesson", "quizzes.preview", "content.modules"},
-    "hr": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opds"},
-    "hr_opd": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opd"},
+    "hr": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opds", *DASHBOARD, "hr.dashboard"},
+    "hr_opd": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opd", *DASHBOARD},
     "admin": {"admin.edit_user", "admin.edit_opd", "admin.users", "admin.audit"},
 }
 SESSION_ENDING = {"auth.logout"}  # crawled last, so that every other route is crawled logged in

@@ -18,6 +18,8 @@ SEARCH_BOXES = {
     "admin/users.html": ("admin", "/admin/pengguna"),
     "hr/search.html": ("hr", "/hr/sertifikat"),
     "hr/people.html": ("hr", "/hr/asn"),
+    "hr/dashboard_opd.html": ("hr", "/hr/dasbor/opd/{opd}"),  # {opd}: the OPD of the people below
+    "hr/dashboard_below.html": ("hr", "/hr/dasbor/belum-target"),
 }
 NOT_ABOUT_PEOPLE = {"learning/catalogue.html"}  # modules
 
@@ -57,6 +59,7 @@ def people(db):
     opd = make_opd("Dinas Kependudukan dan Pencatatan Sipil")
     issued(make_asn(opd, nip=WANTED, name="Ratna Dewi"))
     issued(make_asn(opd, nip=DECOY, name="Rudi Hartono"))
+    return opd
 
 
 @pytest.mark.parametrize("template", sorted(SEARCH_BOXES))
@@ -74,7 +77,7 @@ def people(db):
 def test_every_search_box_finds_a_nip_as_printed(people, login_as, template, query, expected):
     role, url = SEARCH_BOXES[template]
     browser, _ = login_as(role)
-    response = browser.get(url, query_string={"q": query})
+    response = browser.get(url.format(opd=people.id), query_string={"q": query})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert {name for name in ("Ratna Dewi", "Rudi Hartono") if name in page} == expected

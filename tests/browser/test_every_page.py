@@ -288,7 +288,12 @@ def test_every_page_hr_reaches_fits_a_phone(live_server, new_page, world):
     log_in(page, live_server, world[HR])
     crawler = Crawler(page, live_server, HR, follow=("/hr/",))
     visited = crawler.crawl(
-        "/beranda", "/akun", "/hr", f"/hr/sertifikat?q={world[PESERTA]}", f"/hr/asn?q={world[PESERTA]}"
+        "/beranda",
+        "/akun",
+        "/hr",
+        f"/hr/sertifikat?q={world[PESERTA]}",
+        f"/hr/asn?q={world[PESERTA]}",
+        f"/hr/dasbor/belum-target?q={world[PESERTA]}",
     )
     report(crawler, visited, least=18)
 
