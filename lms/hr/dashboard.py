@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from flask import current_app
-from sqlalchemy import Select, Subquery, and_, case, exists, func, or_, select, true
+from sqlalchemy import Select, Subquery, and_, case, func, or_, select, true
 
 from lms import dates
 from lms.accounts.models import PESERTA, Opd, User, UserRole
@@ -30,6 +30,7 @@ from lms.assignments.models import DONE_LATE, DONE_ON_TIME, IN_PROGRESS, NOT_STA
 from lms.assignments.queries import member_states
 from lms.extensions import db
 from lms.external.queries import approved_jp_by_user
+from lms.learning.jp import VOID
 from lms.learning.models import Completion
 
 PAGE_SIZE = 50
@@ -55,19 +56,20 @@ def is_asn():
         User.is_active_account.is_(True),
         User.anonymised_at.is_(None),
         User.opd_id.is_not(None),
-        exists().where(UserRole.user_id == User.id, UserRole.role == PESERTA),
+        User.id.in_(select(UserRole.user_id).where(UserRole.role == PESERTA)),
     )
 
 
-def lentera_jp_by_user(year: int) -> Subquery:
-    """(user_id, jp): JP of `year` (WIB) from completions that count, per person."""
+def lentera_jp_by_user(year: int, opd_ids: list[int] | None = None) -> Subquery:
+    """(user_id, jp): JP of `year` (WIB) from completions that count, per person (of `opd_ids` only, when
+    given: an OPD's page then reads its people's completions, not the city's)."""
     start, end = dates.year_bounds(year)
-    return (
-        select(Completion.user_id.label("user_id"), func.sum(Completion.jp).label("jp"))
-        .where(Completion.completed_at >= start, Completion.completed_at < end, Completion.counts_for_jp)
-        .group_by(Completion.user_id)
-        .subquery("lentera_jp")
+    stmt = select(Completion.user_id.label("user_id"), func.sum(Completion.jp).label("jp")).where(
+        Completion.completed_at >= start, Completion.completed_at < end, Completion.counts_for_jp
     )
+    if opd_ids is not None:
+        stmt = stmt.where(Completion.user_id.in_(select(User.id).where(User.opd_id.in_(opd_ids))))
+    return stmt.group_by(Completion.user_id).subquery("lentera_jp")
 
 
 def external_jp_by_user(year: int) -> Subquery:
@@ -85,7 +87,8 @@ def asn_jp(scope: Opd | None, year: int, opd_id: int | None = None) -> Subquery:
     """One row per ASN in scope (and optional OPD): user_id, opd_id, nip, name, employee_type, lentera,
     external, total, target."""
     pns, pppk = targets()
-    lentera = lentera_jp_by_user(year)
+    only = [o for o in ((scope.id if scope is not None else None), opd_id) if o is not None]
+    lentera = lentera_jp_by_user(year, only or None)
     external = external_jp_by_user(year)
     lentera_jp = func.coalesce(lentera.c.jp, 0)
     external_jp = func.coalesce(external.c.jp, 0)
@@ -273,35 +276,61 @@ def _mandatory(counts: dict[str, int]) -> Mandatory:
     )
 
 
-def opd_compliance(scope: Opd | None, year: int, opd_id: int | None = None) -> list[OpdCompliance]:
-    """Per OPD in scope (by name): ASN, how many reached their target, Lentera and external JP, mandatory
-    modules. OPDs no longer active are listed only while they have ASN. Two queries."""
+@dataclass(frozen=True)
+class Figures:
+    """A dashboard's figures: per OPD (by name) and the JP histogram of the same people."""
+
+    rows: list[OpdCompliance]
+    buckets: list[Bucket]
+
+
+def figures(scope: Opd | None, year: int, opd_id: int | None = None) -> Figures:
+    """Per OPD in scope: ASN, how many reached their target, Lentera and external JP, mandatory modules;
+    and the histogram of JP per ASN. OPDs no longer active are listed only while they have ASN.
+
+    Three queries: the OPDs; the ASN grouped in SQL by (OPD, JP total, target) — one pass over the
+    people serves both the table and the histogram, and the rows are groups, never people; the
+    mandatory modules grouped by OPD and state."""
     asn = asn_jp(scope, year, opd_id)
-    reached = func.sum(case((asn.c.total >= asn.c.target, 1), else_=0))
-    stmt = (
+    groups = db.session.execute(
         select(
-            Opd.id,
-            Opd.name,
-            func.count(asn.c.user_id),
-            func.coalesce(reached, 0),
-            func.coalesce(func.sum(asn.c.lentera), 0),
-            func.coalesce(func.sum(asn.c.external), 0),
-        )
-        .outerjoin(asn, asn.c.opd_id == Opd.id)
-        .where(_in_scope(Opd.id, scope, opd_id))
-        .group_by(Opd.id, Opd.name)
-        .having(or_(func.count(asn.c.user_id) > 0, func.max(case((Opd.is_active.is_(True), 1), else_=0)) == 1))
-        .order_by(Opd.name, Opd.id)
-    )
+            asn.c.opd_id,
+            asn.c.total,
+            asn.c.target,
+            func.count(),
+            func.sum(asn.c.lentera),
+            func.sum(asn.c.external),
+        ).group_by(asn.c.opd_id, asn.c.total, asn.c.target)
+    ).all()
+    opds = db.session.execute(
+        select(Opd.id, Opd.name, Opd.is_active).where(_in_scope(Opd.id, scope, opd_id)).order_by(Opd.name, Opd.id)
+    ).all()
     mandatory = mandatory_by_opd(scope, year, opd_id)
-    return [
+    per_opd: dict[int, list[int]] = {}
+    histogram: dict[tuple[int, int], int] = {}
+    for opd, total, target, n, lentera, external in groups:
+        found = per_opd.setdefault(opd, [0, 0, 0, 0])
+        found[0] += n
+        found[1] += n if total >= target else 0
+        found[2] += int(lentera)
+        found[3] += int(external)
+        histogram[(int(total), int(target))] = histogram.get((int(total), int(target)), 0) + n
+    rows = [
         OpdCompliance(
-            opd_id=row[0],
-            name=row[1],
-            figures=Compliance(int(row[2]), int(row[3]), int(row[4]), int(row[5]), mandatory.get(row[0], Mandatory())),
+            opd_id=opd,
+            name=name,
+            figures=Compliance(*per_opd.get(opd, (0, 0, 0, 0)), mandatory.get(opd, Mandatory())),
         )
-        for row in db.session.execute(stmt)
+        for opd, name, is_active in opds
+        if is_active or opd in per_opd
     ]
+    buckets = jp_buckets([(total, target, n) for (total, target), n in histogram.items()], max(targets()))
+    return Figures(rows, buckets)
+
+
+def opd_compliance(scope: Opd | None, year: int, opd_id: int | None = None) -> list[OpdCompliance]:
+    """The per-OPD rows of `figures`."""
+    return figures(scope, year, opd_id).rows
 
 
 def total_of(rows: list[OpdCompliance]) -> Compliance:
@@ -322,7 +351,7 @@ def unplaced_count(scope: Opd | None) -> int:
             User.is_active_account.is_(True),
             User.anonymised_at.is_(None),
             User.opd_id.is_(None),
-            exists().where(UserRole.user_id == User.id, UserRole.role == PESERTA),
+            User.id.in_(select(UserRole.user_id).where(UserRole.role == PESERTA)),
         )
     )
 
@@ -368,10 +397,8 @@ def jp_buckets(counts: list[tuple[int, int, int]], top: int, width: int = BUCKET
 
 
 def jp_distribution(scope: Opd | None, year: int, opd_id: int | None = None) -> list[Bucket]:
-    """How many ASN hold each JP total in `year`, bucketed (one grouped query)."""
-    asn = asn_jp(scope, year, opd_id)
-    rows = db.session.execute(select(asn.c.total, asn.c.target, func.count()).group_by(asn.c.total, asn.c.target)).all()
-    return jp_buckets([(int(t), int(g), int(n)) for t, g, n in rows], max(targets()))
+    """The histogram of `figures`."""
+    return figures(scope, year, opd_id).buckets
 
 
 @dataclass(frozen=True)
@@ -398,7 +425,8 @@ def monthly_completions(scope: Opd | None, year: int, opd_id: int | None = None)
         .where(
             Completion.completed_at >= bounds[0],
             Completion.completed_at < bounds[12],
-            Completion.voided_at.is_(None),
+            # voided ⇔ excluded as 'void' (lms.learning.jp): read from the index, not the table
+            or_(Completion.jp_exclusion.is_(None), Completion.jp_exclusion != VOID),
             Completion.user_id.in_(people),
         )
         .subquery("by_month")
@@ -427,11 +455,9 @@ def _matching(stmt: Select, asn: Subquery, q: str) -> Select:
     return stmt
 
 
-def _people(
-    scope: Opd | None, year: int, *, opd_id: int | None, q: str, below_only: bool, with_mandatory: bool
-) -> tuple[Select, Subquery]:
+def _people(scope: Opd | None, year: int, *, opd_id: int | None, q: str, below_only: bool) -> tuple[Select, Subquery]:
     asn = asn_jp(scope, year, opd_id)
-    columns = [
+    stmt = select(
         asn.c.user_id,
         asn.c.nip,
         asn.c.name,
@@ -440,38 +466,31 @@ def _people(
         asn.c.lentera,
         asn.c.external,
         asn.c.target,
-    ]
-    stmt = select(*columns).join(Opd, Opd.id == asn.c.opd_id)
-    if with_mandatory:
-        states = mandatory_states(year)
-        start, end = date(year, 1, 1), date(year, 12, 31)
-        by_user = (
-            select(
-                states.c.user_id,
-                *[
-                    func.sum(case((states.c.state.in_(wanted), 1), else_=0)).label(name)
-                    for name, wanted in (
-                        ("on_time", (ON_TIME,)),
-                        ("late", (LATE,)),
-                        ("overdue", (OVERDUE,)),
-                        ("pending", PENDING_STATES),
-                    )
-                ],
-            )
-            .where(states.c.due_on >= start, states.c.due_on <= end)
-            .group_by(states.c.user_id)
-            .subquery("mandatory_by_user")
-        )
-        stmt = stmt.add_columns(
-            *[func.coalesce(c, 0) for c in (by_user.c.on_time, by_user.c.late, by_user.c.overdue, by_user.c.pending)]
-        ).outerjoin(by_user, by_user.c.user_id == asn.c.user_id)
+    ).join(Opd, Opd.id == asn.c.opd_id)
     if below_only:
         stmt = stmt.where(asn.c.total < asn.c.target)
     return _matching(stmt, asn, q), asn
 
 
-def _person(row) -> PersonCompliance:
-    mandatory = Mandatory(*(int(v) for v in row[8:12])) if len(row) > 8 else None
+def mandatory_by_user(year: int, user_ids: list[int] | None) -> dict[int, Mandatory]:
+    """{user_id: Mandatory} of the assignments due in `year`, for `user_ids` (None: everyone); one query."""
+    if user_ids == []:
+        return {}
+    states = mandatory_states(year)
+    stmt = (
+        select(states.c.user_id, states.c.state, func.count())
+        .where(states.c.due_on >= date(year, 1, 1), states.c.due_on <= date(year, 12, 31))
+        .group_by(states.c.user_id, states.c.state)
+    )
+    if user_ids is not None:
+        stmt = stmt.where(states.c.user_id.in_(user_ids))
+    counts: dict[int, dict[str, int]] = {}
+    for user_id, state, n in db.session.execute(stmt):
+        counts.setdefault(user_id, {})[state] = int(n)
+    return {user_id: _mandatory(found) for user_id, found in counts.items()}
+
+
+def _person(row, mandatory: dict[int, Mandatory] | None = None) -> PersonCompliance:
     return PersonCompliance(
         user_id=row[0],
         nip=row[1],
@@ -481,7 +500,7 @@ def _person(row) -> PersonCompliance:
         lentera_jp=int(row[5]),
         external_jp=int(row[6]),
         target=int(row[7]),
-        mandatory=mandatory,
+        mandatory=None if mandatory is None else mandatory.get(row[0], Mandatory()),
     )
 
 
@@ -493,26 +512,30 @@ def people(
     q: str = "",
     below_only: bool = False,
     page: int | None = 1,
-    with_mandatory: bool = True,
 ) -> Page:
-    """ASN in scope with their JP of `year`, by OPD then name; only those below target when `below_only`
-    (the most JP still needed first); `page=None` for every row (exports). Two queries per page."""
-    stmt, asn = _people(scope, year, opd_id=opd_id, q=q, below_only=below_only, with_mandatory=with_mandatory)
+    """ASN in scope with their JP of `year` and mandatory modules, by OPD then name; only those below
+    target when `below_only` (within each OPD, the most JP still needed first); `page=None` for every
+    row (exports). Three queries: the count, the page, the mandatory modules of the people on it."""
+    stmt, asn = _people(scope, year, opd_id=opd_id, q=q, below_only=below_only)
     if below_only:
         stmt = stmt.order_by(Opd.name, (asn.c.target - asn.c.total).desc(), asn.c.name, asn.c.user_id)
     else:
         stmt = stmt.order_by(Opd.name, asn.c.name, asn.c.user_id)
     if page is None:
-        items = [_person(row) for row in db.session.execute(stmt)]
+        rows = db.session.execute(stmt).all()
+        # everyone listed: the mandatory modules of every member (cheaper than a list of 15,000 ids)
+        mandatory = mandatory_by_user(year, None)
+        items = [_person(row, mandatory) for row in rows]
         return Page(items, 1, max(len(items), 1), len(items))
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = [_person(row) for row in db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))]
-    return Page(items, page, PAGE_SIZE, int(total))
+    rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    mandatory = mandatory_by_user(year, [row[0] for row in rows])
+    return Page([_person(row, mandatory) for row in rows], page, PAGE_SIZE, int(total))
 
 
 def below_target_preview(scope: Opd | None, year: int, opd_id: int, limit: int) -> tuple[list[PersonCompliance], int]:
     """The first `limit` ASN below target (most JP needed first) and how many there are in all."""
-    stmt, asn = _people(scope, year, opd_id=opd_id, q="", below_only=True, with_mandatory=False)
+    stmt, asn = _people(scope, year, opd_id=opd_id, q="", below_only=True)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     stmt = stmt.order_by((asn.c.target - asn.c.total).desc(), asn.c.name, asn.c.user_id).limit(limit)
     return [_person(row) for row in db.session.execute(stmt)], int(total)
