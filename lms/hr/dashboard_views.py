@@ -207,13 +207,13 @@ def dashboard():
         carried = {key: request.args[key] for key in ("tahun",) if key in request.args}
         return redirect(url_for("hr.dashboard_opd", opd_id=scope.id, **carried))
     year = _year()
-    rows = reads.opd_compliance(None, year)
+    found = reads.figures(None, year)
+    rows, buckets = found.rows, found.buckets
     export = _table_export(f"kepatuhan-jp-{year}-opd", OPD_COLUMNS, [_opd_row(r) for r in rows])
     if export is not None:
         return export
     total = reads.total_of(rows)
     months = reads.monthly_completions(None, year)
-    buckets = reads.jp_distribution(None, year)
     return render_template(
         "hr/dashboard.html",
         year=year,
@@ -243,10 +243,10 @@ def dashboard_opd(opd_id: int):
         return _table_export(
             f"kepatuhan-jp-{year}-opd-{unit.id}", PERSON_COLUMNS, [_person_row(p) for p in everyone.items]
         )
-    rows = reads.opd_compliance(scope, year, opd_id=unit.id)
-    figures = rows[0].figures if rows else reads.Compliance()
+    found = reads.figures(scope, year, unit.id)
+    figures = found.rows[0].figures if found.rows else reads.Compliance()
+    buckets = found.buckets
     months = reads.monthly_completions(scope, year, unit.id)
-    buckets = reads.jp_distribution(scope, year, unit.id)
     return render_template(
         "hr/dashboard_opd.html",
         unit=unit,
