@@ -179,6 +179,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.content.views import content
     from lms.external import models as _external_models  # noqa: F401 - its tables join the metadata
     from lms.hr import dashboard_views  # noqa: F401 - the compliance dashboard's routes on `hr`
+    from lms.hr.assignment_views import assignments
     from lms.hr.views import hr
     from lms.learning.views import learning
     from lms.navigation import init_navigation, register_nav
@@ -186,7 +187,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.quizzes.views import quizzes
 
     init_navigation(app)
-    for blueprint in (core, auth, admin, content, learning, quizzes, certificates, hr):
+    for blueprint in (core, auth, admin, content, learning, quizzes, certificates, hr, assignments):
         app.register_blueprint(blueprint)
     register_nav(app, "learning.home", _l("Beranda"), None, order=10)
     register_nav(app, "learning.catalogue", _l("Katalog"), None, order=20)
@@ -200,14 +201,19 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_receivers(app: Flask) -> None:
-    """Higher domains listen to lower ones: a completed module issues a certificate and links to it."""
+    """Higher domains listen to lower ones: a completed module issues a certificate and links to it; the
+    roster's changes reach mandatory assignments, which put her mandatory modules first on Beranda."""
+    from lms.assignments.home import mandatory_notice, mandatory_section
     from lms.assignments.services import connect_signals as follow_roster
     from lms.certificates.services import connect_signals
     from lms.certificates.views import completion_links
+    from lms.learning.home_sections import register_home_section, register_module_notice
     from lms.learning.links import register_completion_links
 
     connect_signals()
     follow_roster()
+    register_home_section(mandatory_section)
+    register_module_notice(mandatory_notice)
     register_completion_links(completion_links)
 
 

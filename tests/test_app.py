@@ -120,6 +120,15 @@ def everything(app, db, tmp_path):
         mark_done(browser, module.slug, lesson)
     send_answers(browser, start_quiz(browser, module.slug), answers_for(module))
     completion = db.session.scalar(select(Completion).where(Completion.user_id == user.id))
+    from lms.assignments.services import AssignmentRequest, create_assignment
+    from lms.dates import today
+
+    assignment = create_assignment(
+        AssignmentRequest(module_id=module.id, target_kind="all", start_on=today(), due_on=today()),
+        actor=user,
+        scope=None,
+    )
+    db.session.commit()
     values = {
         "user_id": user.id,
         "opd_id": user.opd_id,
@@ -129,6 +138,7 @@ def everything(app, db, tmp_path):
         "lesson_slug": "inti",
         "year": completion.completed_at.year,
         "code": certificate_of(completion).verification_code,
+        "assignment_id": assignment.id,
     }
     return browser, values
 

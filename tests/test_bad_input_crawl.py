@@ -22,8 +22,10 @@ import pytest
 from sqlalchemy import select
 
 from lms.accounts.models import HrScope
+from lms.assignments.services import AssignmentRequest, create_assignment
 from lms.certificates.models import Certificate
 from lms.content.models import Lesson, MediaBlob
+from lms.dates import today
 from lms.learning.services import record_completion
 from tests.certificates.factories import make_asn, make_opd
 from tests.conftest import Browser, create_user, extract_csrf
@@ -43,7 +45,21 @@ EXTRA_QUERIES = (
 )
 # Redirect targets a form may carry: control characters, plain and percent-encoded, and other sites.
 BAD_NEXT = ("/\r\nSet-Cookie: x=1", "/%0d%0aSet-Cookie:%20x=1", "/\x00", "/\t/evil.example", "https://evil.example/")
-FORM_NUMBERS = ("user_id", "opd_id", "seed", "page", "tahun", "id", "active")
+FORM_NUMBERS = (
+    "user_id",
+    "opd_id",
+    "seed",
+    "page",
+    "tahun",
+    "id",
+    "active",
+    # the assignment forms: a module, OPD checkboxes, days and dates
+    "module",
+    "opd_ids",
+    "late_join_days",
+    "start_on",
+    "due_on",
+)
 # The route arguments the crawl knows how to fill (see `world`).
 ARGUMENT_NAMES = {
     "user_id",
@@ -57,6 +73,7 @@ ARGUMENT_NAMES = {
     "name",
     "code",
     "filename",
+    "assignment_id",
 }
 # The compliance dashboard (lms/hr/dashboard_views.py); the city page takes an OPD-scoped HR to her OPD.
 DASHBOARD = ("hr.dashboard_opd", "hr.dashboard_below", "hr.dashboard_opd_pdf")
@@ -66,8 +83,8 @@ MUST_REACH = {
     "anonymous": {"core.index", "auth.login", "certificates.verify", "content.media"},
     "peserta": {"learning.module", "learning.lesson", "quizzes.attempt", "certificates.download", "learning.history"},
     "pelatih": {"learning.preview_lesson", "quizzes.preview", "content.modules"},
-    "hr": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opds", *DASHBOARD, "hr.dashboard"},
-    "hr_opd": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opd", *DASHBOARD},
+    "hr": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opds", *DASHBOARD, "hr.dashboard", "assignments.detail", "assignments.extend"},
+    "hr_opd": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opd", *DASHBOARD, "assignments.detail", "assignments.edit"},
     "admin": {"admin.edit_user", "admin.edit_opd", "admin.users", "admin.audit"},
 }
 SESSION_ENDING = {"auth.logout"}  # crawled last, so that every other route is crawled logged in
@@ -115,6 +132,13 @@ def world(app, db, tmp_path: Path) -> dict:
     db.session.commit()
     certificate = db.session.scalar(select(Certificate).where(Certificate.completion_id == completion.id))
     assert certificate is not None, "the completion must issue a certificate for the crawl to open it"
+    # Made by the OPD's own HR, so that both HR accounts may open its edit and extension pages.
+    assignment = create_assignment(
+        AssignmentRequest(module_id=module.id, target_kind="all", start_on=today(), due_on=today()),
+        actor=users["hr_opd"],
+        scope=opd,
+    )
+    db.session.commit()
 
     valid = {
         "user_id": str(learner.id),
@@ -128,6 +152,7 @@ def world(app, db, tmp_path: Path) -> dict:
         "name": "bagan.png",
         "code": certificate.verification_code,
         "filename": "css/lentera.css",
+        "assignment_id": str(assignment.id),
     }
     assert set(valid) == ARGUMENT_NAMES
     return {"clients": clients, "valid": valid}

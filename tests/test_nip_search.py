@@ -9,7 +9,10 @@ import pytest
 
 import lms
 from lms.accounts.nip import nip_search_digits
-from tests.certificates.factories import issued, make_asn, make_opd
+from lms.assignments.services import AssignmentRequest, create_assignment
+from lms.dates import today
+from tests.certificates.factories import issued, make_asn, make_module, make_opd
+from tests.conftest import create_user
 
 WANTED = "197211142006112492"  # printed 19721114 200611 2 492
 DECOY = "197211142006111492"  # every printed group of WANTED appears in it, but not in that order
@@ -20,6 +23,7 @@ SEARCH_BOXES = {
     "hr/people.html": ("hr", "/hr/asn"),
     "hr/dashboard_opd.html": ("hr", "/hr/dasbor/opd/{opd}"),  # {opd}: the OPD of the people below
     "hr/dashboard_below.html": ("hr", "/hr/dasbor/belum-target"),
+    "hr/assignment_detail.html": ("hr", "/hr/penugasan/{assignment}"),
 }
 NOT_ABOUT_PEOPLE = {"learning/catalogue.html"}  # modules
 
@@ -55,11 +59,16 @@ def test_every_search_box_about_people_is_covered():
 
 
 @pytest.fixture
-def people(db):
+def people(db) -> dict[str, int]:
     opd = make_opd("Dinas Kependudukan dan Pencatatan Sipil")
     issued(make_asn(opd, nip=WANTED, name="Ratna Dewi"))
     issued(make_asn(opd, nip=DECOY, name="Rudi Hartono"))
-    return opd
+    request = AssignmentRequest(
+        module_id=make_module().id, target_kind="opd", opd_ids=(opd.id,), start_on=today(), due_on=today()
+    )
+    assignment = create_assignment(request, actor=create_user(roles=("hr",)), scope=None)
+    db.session.commit()
+    return {"assignment": assignment.id, "opd": opd.id}
 
 
 @pytest.mark.parametrize("template", sorted(SEARCH_BOXES))
@@ -76,8 +85,9 @@ def people(db):
 )
 def test_every_search_box_finds_a_nip_as_printed(people, login_as, template, query, expected):
     role, url = SEARCH_BOXES[template]
+    url = url.format(**people)
     browser, _ = login_as(role)
-    response = browser.get(url.format(opd=people.id), query_string={"q": query})
+    response = browser.get(url, query_string={"q": query})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert {name for name in ("Ratna Dewi", "Rudi Hartono") if name in page} == expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,6 +29,26 @@ DONE_ON_TIME = "selesai_tepat"
 DONE_LATE = "selesai_terlambat"
 STATES = (NOT_STARTED, IN_PROGRESS, OVERDUE, DONE_ON_TIME, DONE_LATE)
 DONE_STATES = (DONE_ON_TIME, DONE_LATE)
+STATE_LABELS = {
+    NOT_STARTED: _l("Belum mulai"),
+    IN_PROGRESS: _l("Sedang berjalan"),
+    OVERDUE: _l("Terlambat"),
+    DONE_ON_TIME: _l("Selesai tepat waktu"),
+    DONE_LATE: _l("Selesai terlambat"),
+}
+STATE_BADGES = {
+    NOT_STARTED: "badge-new",
+    IN_PROGRESS: "badge-progress",
+    OVERDUE: "badge-fail",
+    DONE_ON_TIME: "badge-done",
+    DONE_LATE: "badge-done",
+}
+TARGET_LABELS = {
+    TARGET_ALL: _l("Semua ASN"),
+    TARGET_OPD: _l("OPD tertentu"),
+    TARGET_EMPLOYEE_TYPE: _l("Jenis pegawai (PNS/PPPK)"),
+    TARGET_NIPS: _l("Daftar NIP"),
+}
 
 
 class Assignment(TimestampMixin, db.Model):

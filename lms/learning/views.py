@@ -12,6 +12,7 @@ from lms.content.models import Module
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning import queries, services
+from lms.learning.home_sections import home_sections, module_notices
 from lms.learning.jp import EXCLUSION_LABELS
 from lms.learning.links import completion_links
 from lms.learning.requirements import completion_rule, next_step_url, requirement_statuses
@@ -91,6 +92,7 @@ def home():
         completions=completions,
         links=completion_links(completions),
         jp=queries.jp_summary(current_user, completions),
+        sections=home_sections(current_user),
     )
 
 
@@ -142,6 +144,7 @@ def _module_page(page: queries.ModulePage, user_id: int | None, *, preview: bool
         and progress.is_all_done
         and all(status.is_met for status in statuses),
         preview=preview,
+        notices=[] if preview or user_id is None else module_notices(user_id, module),
     )
 
 

@@ -20,7 +20,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from lms import dates
 from lms.accounts.models import ADMIN, HR, PELATIH, PESERTA
+from lms.assignments.services import AssignmentRequest, create_assignment
 from lms.certificates import services as certificate_services
 from lms.certificates.models import Certificate
 from lms.content.models import Lesson, Module, Question
@@ -179,6 +181,20 @@ def world(app, tmp_path):
         old = certificates[(other.id, modules["pelayanan-publik-digital"].id)]
         certificate_services.reissue_certificate(old, actor=hr, reason="Nama diperbaiki.")
         _db.session.commit()
+        # A mandatory module for the learner's OPD: her Beranda lists it first; HR's pages show its progress.
+        create_assignment(
+            AssignmentRequest(
+                module_id=siber.id,
+                target_kind="opd",
+                opd_ids=(opd.id,),
+                start_on=dates.today(),
+                due_on=dates.today() + timedelta(days=30),
+                note=f"Wajib bagi seluruh pegawai. {LONG_WORD}",
+            ),
+            actor=hr,
+            scope=None,
+        )
+        _db.session.commit()
         valid = certificates[(learner.id, modules[WIDE].id)]
         return {
             "valid_id": valid.id,
@@ -295,7 +311,17 @@ def test_every_page_hr_reaches_fits_a_phone(live_server, new_page, world):
         f"/hr/asn?q={world[PESERTA]}",
         f"/hr/dasbor/belum-target?q={world[PESERTA]}",
     )
-    report(crawler, visited, least=18)
+    report(crawler, visited, least=22)
+
+    # The page behind the assignment form: its preview.
+    page.goto(f"{live_server}/hr/penugasan/baru")
+    page.locator("#module").select_option(index=1)
+    page.get_by_label("Semua ASN").check()
+    page.get_by_label("Tenggat", exact=True).fill(dates.today().isoformat())
+    page.get_by_role("button", name="Pratinjau").click()
+    expect(page.get_by_role("heading", name="Pratinjau")).to_be_visible()
+    crawler.check("assignment-preview")
+    assert not crawler.problems, "\n".join(crawler.problems)
 
     # Each reason box is found by its own label: revoking by label works (it filled the reissue box).
     page.goto(f"{live_server}/hr/sertifikat/{world['valid_id']}")
