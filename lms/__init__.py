@@ -177,7 +177,8 @@ def register_blueprints(app: Flask) -> None:
     from lms.accounts.views import admin, auth
     from lms.certificates.views import certificates
     from lms.content.views import content
-    from lms.external import models as _external_models  # noqa: F401 - its tables join the metadata
+    from lms.external.views import external
+    from lms.hr import external_views  # noqa: F401 - its routes join the `hr` blueprint
     from lms.hr.views import hr
     from lms.learning.views import learning
     from lms.navigation import init_navigation, register_nav
@@ -185,7 +186,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.quizzes.views import quizzes
 
     init_navigation(app)
-    for blueprint in (core, auth, admin, content, learning, quizzes, certificates, hr):
+    for blueprint in (core, auth, admin, content, learning, quizzes, certificates, hr, external):
         app.register_blueprint(blueprint)
     register_nav(app, "learning.home", _l("Beranda"), None, order=10)
     register_nav(app, "learning.catalogue", _l("Katalog"), None, order=20)
