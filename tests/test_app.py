@@ -110,6 +110,7 @@ def everything(app, db, tmp_path):
     """A user holding every role, with a module she finished (so a certificate, an attempt and a lesson)."""
     from lms.quizzes.models import QuizAttempt
     from tests.certificates.factories import certificate_of, make_asn
+    from tests.external.factories import make_training
     from tests.learning.helpers import answers_for, make_module, mark_done, send_answers, start_quiz
 
     user = make_asn(roles=("peserta", "pelatih", "hr", "admin"))
@@ -120,6 +121,7 @@ def everything(app, db, tmp_path):
         mark_done(browser, module.slug, lesson)
     send_answers(browser, start_quiz(browser, module.slug), answers_for(module))
     completion = db.session.scalar(select(Completion).where(Completion.user_id == user.id))
+    training = make_training(user)
     values = {
         "user_id": user.id,
         "opd_id": user.opd_id,
@@ -129,6 +131,7 @@ def everything(app, db, tmp_path):
         "lesson_slug": "inti",
         "year": completion.completed_at.year,
         "code": certificate_of(completion).verification_code,
+        "training_id": training.id,
     }
     return browser, values
 

@@ -490,16 +490,16 @@ def opd(opd_id: int):
     rows = queries.opd_jp_rows(unit, year)
     export = _table_export(
         f"jp-{year}-opd-{unit.id}",
-        ["NIP", "Nama", "Jenis pegawai", "JP tahun ini", "JP eksternal", "Target", "Tercapai"],
+        ["NIP", "Nama", "Jenis pegawai", "JP tahun ini", "Target", "Tercapai", "JP eksternal"],
         [
             [
                 as_text(r.user.nip),
                 r.user.name,
                 r.user.employee_type,
                 r.jp,
-                r.external,
                 r.target,
                 "ya" if r.reached else "belum",
+                r.external,
             ]
             for r in rows
         ],

@@ -27,8 +27,9 @@ LESSON_OWN_QUERIES = 1
 LESSON_WRITES = 3
 USER_LOAD_QUERIES = 1  # Flask-Login: the user with her roles
 # enrolments, completions, progress, the resume module's lessons (when all of them are done: not the
-# lessons but the quiz and her attempts for the next step, 6), the certificates of her completions
-HOME_OWN_QUERIES = 5
+# lessons but the quiz and her attempts for the next step, 7), the certificates of her completions, her
+# approved JP from training outside Lentera this year (lms.external)
+HOME_OWN_QUERIES = 6
 MODULE_OWN_QUERIES = 3  # the module with her enrolment, completion and lessons; the quiz and her attempts
 CATALOGUE_OWN_QUERIES = 2  # a page of modules with her status and the total; the categories
 MAX_LESSON_PAGE_GZIP = 60 * 1024
