@@ -27,6 +27,7 @@ from lms.content.models import Lesson, MediaBlob
 from lms.learning.services import record_completion
 from tests.certificates.factories import make_asn, make_opd
 from tests.conftest import Browser, create_user, extract_csrf
+from tests.external.factories import make_training
 from tests.learning.helpers import DEFAULT_LESSONS, lesson_file, start_quiz, sync_folder, write_module
 
 BAD_VALUES = ("0", "-1", "99999", "9" * 20, "abc")
@@ -57,14 +58,23 @@ ARGUMENT_NAMES = {
     "name",
     "code",
     "filename",
+    "training_id",
 }
 ROLES = ("anonymous", "peserta", "pelatih", "hr", "hr_opd", "admin")
 # A few pages each role must open with the valid values, so the crawl is known to get past the guards.
 MUST_REACH = {
     "anonymous": {"core.index", "auth.login", "certificates.verify", "content.media"},
-    "peserta": {"learning.module", "learning.lesson", "quizzes.attempt", "certificates.download", "learning.history"},
+    "peserta": {
+        "learning.module",
+        "learning.lesson",
+        "quizzes.attempt",
+        "certificates.download",
+        "learning.history",
+        "external.history",
+        "external.certificate",
+    },
     "pelatih": {"learning.preview_lesson", "quizzes.preview", "content.modules"},
-    "hr": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opds"},
+    "hr": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opds", "hr.external_queue", "hr.external_detail"},
     "hr_opd": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opd"},
     "admin": {"admin.edit_user", "admin.edit_opd", "admin.users", "admin.audit"},
 }
@@ -113,6 +123,7 @@ def world(app, db, tmp_path: Path) -> dict:
     db.session.commit()
     certificate = db.session.scalar(select(Certificate).where(Certificate.completion_id == completion.id))
     assert certificate is not None, "the completion must issue a certificate for the crawl to open it"
+    training = make_training(learner)  # approved, with its PDF: she cannot withdraw it, so it stays for HR
 
     valid = {
         "user_id": str(learner.id),
@@ -126,6 +137,7 @@ def world(app, db, tmp_path: Path) -> dict:
         "name": "bagan.png",
         "code": certificate.verification_code,
         "filename": "css/lentera.css",
+        "training_id": str(training.id),
     }
     assert set(valid) == ARGUMENT_NAMES
     return {"clients": clients, "valid": valid}
