@@ -313,7 +313,7 @@ def _lock(training: ExternalTraining) -> ExternalTraining:
     fresh = db.session.scalars(
         select(ExternalTraining)
         .where(ExternalTraining.id == training.id)
-        .with_for_update()
+        .with_for_update(of=ExternalTraining)
         .execution_options(populate_existing=True)
     ).first()
     if fresh is None:
