@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from lms import dates
 from lms.accounts.models import User
 from lms.accounts.personal_data import register_personal_data
 from lms.accounts.services import record_audit
+from lms.accounts.signals import account_anonymised
 from lms.errors import Conflict, NotFound, ValidationError
 from lms.extensions import db
 from lms.external.models import (
@@ -454,3 +455,17 @@ def personal_data(user: User) -> list[dict]:
 
 
 register_personal_data("pelatihan_luar", personal_data)
+
+
+@account_anonymised.connect
+def erase_certificate_files(user: User, **_kwargs) -> None:
+    """Her data erased on request (UU 27/2022 PDP): the uploaded certificate PDFs, which print her name, go
+    too; the records (training, dates, JP) stay, as her learning records do."""
+    ids = select(ExternalTraining.id).where(ExternalTraining.user_id == user.id)
+    db.session.execute(delete(ExternalTrainingFile).where(ExternalTrainingFile.training_id.in_(ids)))
+    db.session.execute(
+        update(ExternalTraining)
+        .where(ExternalTraining.user_id == user.id)
+        .values(certificate_filename=None, certificate_size=None)
+        .execution_options(synchronize_session=False)
+    )
