@@ -132,6 +132,8 @@ class Config:
     DEVICE_COOKIE_DAYS = env_int("LMS_DEVICE_DAYS", 365)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: no lost forms after a long read
     MAX_CONTENT_LENGTH = env_int("LMS_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+    # A certificate PDF of training outside Lentera (lms/external); a request is still capped by the above.
+    LMS_EXTERNAL_PDF_MAX_BYTES = env_int("LMS_EXTERNAL_PDF_MAX_BYTES", 5 * 1024 * 1024)
     HSTS = False
 
     # Behind a reverse proxy (nginx): how many proxies in front of the app set X-Forwarded-For/-Proto/-Host.

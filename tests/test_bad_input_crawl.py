@@ -29,6 +29,7 @@ from lms.dates import today
 from lms.learning.services import record_completion
 from tests.certificates.factories import make_asn, make_opd
 from tests.conftest import Browser, create_user, extract_csrf
+from tests.external.factories import make_training
 from tests.learning.helpers import DEFAULT_LESSONS, lesson_file, start_quiz, sync_folder, write_module
 
 BAD_VALUES = ("0", "-1", "99999", "9" * 20, "abc")
@@ -74,6 +75,7 @@ ARGUMENT_NAMES = {
     "code",
     "filename",
     "assignment_id",
+    "training_id",
 }
 # The compliance dashboard (lms/hr/dashboard_views.py); the city page takes an OPD-scoped HR to her OPD.
 DASHBOARD = ("hr.dashboard_opd", "hr.dashboard_below", "hr.dashboard_opd_pdf")
@@ -81,9 +83,28 @@ ROLES = ("anonymous", "peserta", "pelatih", "hr", "hr_opd", "admin")
 # A few pages each role must open with the valid values, so the crawl is known to get past the guards.
 MUST_REACH = {
     "anonymous": {"core.index", "auth.login", "certificates.verify", "content.media"},
-    "peserta": {"learning.module", "learning.lesson", "quizzes.attempt", "certificates.download", "learning.history"},
+    "peserta": {
+        "learning.module",
+        "learning.lesson",
+        "quizzes.attempt",
+        "certificates.download",
+        "learning.history",
+        "external.history",
+        "external.certificate",
+    },
     "pelatih": {"learning.preview_lesson", "quizzes.preview", "content.modules"},
-    "hr": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opds", *DASHBOARD, "hr.dashboard", "assignments.detail", "assignments.extend"},
+    "hr": {
+        "hr.person",
+        "hr.jp_recap",
+        "hr.detail",
+        "hr.opds",
+        *DASHBOARD,
+        "hr.dashboard",
+        "assignments.detail",
+        "assignments.extend",
+        "hr.external_queue",
+        "hr.external_detail",
+    },
     "hr_opd": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opd", *DASHBOARD, "assignments.detail", "assignments.edit"},
     "admin": {"admin.edit_user", "admin.edit_opd", "admin.users", "admin.audit"},
 }
@@ -139,6 +160,7 @@ def world(app, db, tmp_path: Path) -> dict:
         scope=opd,
     )
     db.session.commit()
+    training = make_training(learner)  # approved, with its PDF: she cannot withdraw it, so it stays for HR
 
     valid = {
         "user_id": str(learner.id),
@@ -153,6 +175,7 @@ def world(app, db, tmp_path: Path) -> dict:
         "code": certificate.verification_code,
         "filename": "css/lentera.css",
         "assignment_id": str(assignment.id),
+        "training_id": str(training.id),
     }
     assert set(valid) == ARGUMENT_NAMES
     return {"clients": clients, "valid": valid}

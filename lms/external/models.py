@@ -36,6 +36,17 @@ KIND_LABELS = {
     "lainnya": _l("Lainnya"),
 }
 
+# The same names, untranslated: what the CSV import accepts and the exports write.
+KIND_NAMES = {
+    "diklat": "Diklat / pelatihan",
+    "bimtek": "Bimbingan teknis",
+    "seminar": "Seminar / webinar",
+    "workshop": "Workshop / lokakarya",
+    "kursus": "Kursus",
+    "elearning": "E-learning lain",
+    "lainnya": "Lainnya",
+}
+
 JP_MAX = 1000  # a long diklat (PKA, Latsar) has a few hundred JP; more than this is a typing error
 
 

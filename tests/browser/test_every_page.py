@@ -32,6 +32,7 @@ from lms.quizzes.services import save_answers, start_attempt, submit_attempt
 from tests.browser.conftest import PHONE_WIDTH, log_in, page_problems, screenshot
 from tests.certificates.factories import make_asn, make_opd
 from tests.conftest import create_user, make_nip
+from tests.external.factories import make_training
 from tests.learning.helpers import lesson_file, sync_folder, write_module
 
 pytestmark = pytest.mark.browser
@@ -196,6 +197,10 @@ def world(app, tmp_path):
         )
         _db.session.commit()
         valid = certificates[(learner.id, modules[WIDE].id)]
+        # Training outside Lentera in each state, so her page and HR's queue, detail and forms are crawled.
+        make_training(learner, status="pending", name=f"Webinar {LONG_WORD}", organiser=LONG_WORD)
+        make_training(learner, status="rejected", name="Bimtek Arsip Dinamis")
+        make_training(learner, status="approved", name="Diklat Kepemimpinan Pengawas", with_pdf=False)
         return {
             "valid_id": valid.id,
             PESERTA: learner.nip,
