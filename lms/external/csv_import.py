@@ -89,11 +89,12 @@ def _recorded(keys: set[tuple[int, str, date]]) -> set[tuple[int, str, date]]:
     return {(user_id, name, end_on) for user_id, name, end_on in rows} & keys
 
 
-def parse_external_csv(data: bytes, scope: Opd | None, today: date) -> ImportPreview:
+def parse_external_csv(data: bytes, scope: Opd | None, today: date, importer_id: int | None = None) -> ImportPreview:
     """Check every line of the file. Errors name the line: unknown NIP, a person outside the importing
     HR's OPD (said as unknown), dates not real, in the future or the end before the start, JP not a whole
     number from 1 to 1000, an unknown kind, a missing field, the same training twice in the file or
-    already recorded (same person, name and end date), or a file that is not UTF-8 CSV."""
+    already recorded (same person, name and end date), the importer's own NIP, or a file that is not UTF-8
+    CSV."""
     preview = ImportPreview()
     try:
         text = decode_csv(data)
@@ -149,6 +150,9 @@ def parse_external_csv(data: bytes, scope: Opd | None, today: date) -> ImportPre
             # Outside her OPD answers like unknown: a scoped HR learns nothing about other OPDs' people.
             where = f" di {scope.name}" if scope is not None else ""
             preview.errors.append((line, f"NIP {nip} tidak terdaftar{where}."))
+            continue
+        if user.id == importer_id:
+            preview.errors.append((line, f"NIP {nip} adalah NIP Anda sendiri: mintalah kepada petugas HR lain."))
             continue
         key = (user.id, training.name.lower(), training.end_on)
         if key in seen:

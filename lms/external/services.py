@@ -20,7 +20,7 @@ from lms.accounts.models import User
 from lms.accounts.personal_data import register_personal_data
 from lms.accounts.services import record_audit
 from lms.accounts.signals import account_anonymised
-from lms.errors import Conflict, NotFound, ValidationError
+from lms.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from lms.extensions import db
 from lms.external.models import (
     APPROVED,
@@ -244,6 +244,14 @@ def _refuse_duplicate(user: User, data: TrainingInput, exclude_id: int | None = 
         )
 
 
+def _not_own(user_id: int, actor: User) -> None:
+    """HR never decides on, records or changes its own training (as no one grants herself quiz attempts)."""
+    if user_id == actor.id:
+        raise PermissionDenied(
+            "Data pelatihan Anda sendiri tidak dapat Anda catat atau putuskan; mintalah kepada petugas HR lain."
+        )
+
+
 def _describe(training: ExternalTraining) -> dict:
     return {
         "id": training.id,
@@ -293,7 +301,9 @@ def _new(user: User, data: TrainingInput, *, status: str, source: str, actor: Us
 
 
 def record_by_hr(user: User, data: TrainingInput, upload: Upload | None, *, actor: User) -> ExternalTraining:
-    """HR records a training someone did elsewhere: approved on entry. Raises Conflict on a duplicate."""
+    """HR records a training someone did elsewhere: approved on entry. Raises Conflict on a duplicate,
+    PermissionDenied for her own."""
+    _not_own(user.id, actor)
     _refuse_duplicate(user, data)
     training = _new(user, data, status=APPROVED, source=SOURCE_HR, actor=actor)
     _attach(training, upload)
@@ -336,7 +346,9 @@ def _must_be_pending(training: ExternalTraining) -> None:
 
 
 def approve(training: ExternalTraining, *, actor: User) -> ExternalTraining:
-    """HR approves a pending submission: its JP counts from now on. Raises Conflict when already decided."""
+    """HR approves a pending submission: its JP counts from now on. Raises Conflict when already decided,
+    PermissionDenied for her own."""
+    _not_own(training.user_id, actor)
     training = _lock(training)
     _must_be_pending(training)
     training.status = APPROVED
@@ -355,7 +367,8 @@ def approve(training: ExternalTraining, *, actor: User) -> ExternalTraining:
 
 def reject(training: ExternalTraining, reason: str | None, *, actor: User) -> ExternalTraining:
     """HR rejects a pending submission with a reason she reads. Raises ValidationError without a reason,
-    Conflict when already decided."""
+    Conflict when already decided, PermissionDenied for her own."""
+    _not_own(training.user_id, actor)
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError("Tulis alasan penolakan; peserta akan membacanya.")
@@ -394,7 +407,9 @@ def withdraw(training: ExternalTraining, *, user: User) -> None:
 
 def update_by_hr(training: ExternalTraining, data: TrainingInput, upload: Upload | None, *, actor: User) -> list[str]:
     """HR corrects a record (any status); returns the names of the fields that changed (audited with the
-    values before and after). Raises Conflict when the correction makes it a duplicate."""
+    values before and after). Raises Conflict when the correction makes it a duplicate, PermissionDenied
+    for her own."""
+    _not_own(training.user_id, actor)
     _refuse_duplicate(training.user, data, exclude_id=training.id)
     before = _describe(training)
     for key in ("name", "organiser", "kind", "start_on", "end_on", "jp", "certificate_number"):
@@ -419,7 +434,8 @@ def update_by_hr(training: ExternalTraining, data: TrainingInput, upload: Upload
 
 
 def delete_by_hr(training: ExternalTraining, *, actor: User) -> None:
-    """HR deletes a record (entered by mistake); audited with what it held."""
+    """HR deletes a record (entered by mistake); audited with what it held. Raises PermissionDenied for her own."""
+    _not_own(training.user_id, actor)
     details = _describe(training)
     user = training.user
     db.session.delete(training)

@@ -125,7 +125,12 @@ def external_delete(training_id: int):
     if not PostForm().validate_on_submit():
         flash(_("Formulir sudah kedaluwarsa. Silakan coba lagi."), "error")
         return redirect(url_for("hr.external_detail", training_id=training.id))
-    services.delete_by_hr(training, actor=_actor())
+    try:
+        services.delete_by_hr(training, actor=_actor())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("hr.external_detail", training_id=training_id))
     db.session.commit()
     flash(_("Data pelatihan dihapus."), "success")
     return redirect(url_for("hr.person", user_id=user_id))
@@ -242,7 +247,7 @@ def external_import():
             flash(_("Pilih berkas CSV terlebih dahulu."), "error")
         return _import_page(form, status=400)
     data = form.file.data.read()
-    preview = csv_import.parse_external_csv(data, _scope(), dates.today())
+    preview = csv_import.parse_external_csv(data, _scope(), dates.today(), current_user.id)
     confirm = ConfirmImportForm()
     if preview.is_clean:
         confirm.payload.data = data.decode("utf-8-sig")
@@ -257,7 +262,9 @@ def external_import_confirm():
     if not confirm.validate_on_submit():
         flash(_("Formulir sudah kedaluwarsa atau kosong. Unggah berkasnya lagi."), "error")
         return _import_page(ImportForm(), status=400)
-    preview = csv_import.parse_external_csv(confirm.payload.data.encode("utf-8"), _scope(), dates.today())
+    preview = csv_import.parse_external_csv(
+        confirm.payload.data.encode("utf-8"), _scope(), dates.today(), current_user.id
+    )
     if not preview.is_clean:  # something changed since the preview: show the problems again
         flash(_("Data berubah sejak pratinjau; periksa lagi."), "error")
         return _import_page(ImportForm(), preview, status=400)

@@ -194,3 +194,24 @@ def test_hr_deletes_a_record_with_its_pdf_audited(db, world):
     assert db.session.scalar(select(func.count()).select_from(ExternalTrainingFile)) == 0
     audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "external.delete"))
     assert audit.target_user_id == world.learner.id and audit.details["jp"] == training.jp
+
+
+def test_hr_never_decides_records_or_changes_its_own_training(db, world):
+    own = make_training(world.hr_opd, status=PENDING, name="Pelatihan Petugas Sendiri")
+    browser = world.clients["hr_opd"]
+    detail = f"{QUEUE}/{own.id}"
+    for action, data in (("setujui", {}), ("tolak", {"reason": "Tidak sah."}), ("hapus", {})):
+        response = post(browser, detail, f"{detail}/{action}", data, follow_redirects=True)
+        assert "Data pelatihan Anda sendiri tidak dapat" in text(response), action
+    response = post(browser, f"{detail}/ubah", f"{detail}/ubah", form_values(jp="99"))
+    assert response.status_code == 403
+    page = f"/hr/asn/{world.hr_opd.id}/pelatihan-luar/baru"
+    assert post(browser, page, page, form_values()).status_code == 403
+    db.session.expire_all()
+    stored = db.session.get(ExternalTraining, own.id)
+    assert (stored.status, stored.jp) == (PENDING, own.jp)
+    assert db.session.scalar(select(func.count()).select_from(ExternalTraining)) == 1
+    assert actions(db) == []
+    # another officer may
+    other = post(world.clients["hr_city"], detail, f"{detail}/setujui")
+    assert other.status_code == 302

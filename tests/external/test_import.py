@@ -158,3 +158,10 @@ def test_a_comma_separated_file_with_kind_names_is_read(db, world):
     preview = parse_external_csv(data, world.opd, dates.today())
     assert preview.is_clean, preview.errors
     assert preview.rows[0].data.name == "Workshop Data, Tahap 1" and preview.rows[0].data.kind == "workshop"
+
+
+def test_hr_cannot_import_its_own_training(db, world):
+    data = csv_of(f"{world.hr_opd.nip};Diklat Saya;LAN;diklat;{day(9)};{day(9)};40;")
+    response = upload(world.clients["hr_opd"], data)
+    assert response.status_code == 400 and "NIP Anda sendiri" in text(response)
+    assert count(db) == 0
