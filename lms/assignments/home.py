@@ -24,10 +24,13 @@ def mandatory_section(user: User) -> HomeSection | None:
 
 
 def mandatory_notice(user_id: int, module: Module) -> ModuleNotice | None:
-    """ "Wajib, tenggat 30 Juni 2027 · Terlambat" on the page of a module she must complete (one query)."""
+    """Her state and "Wajib, tenggat 30 Juni 2027" on the page of a module she must complete (one query)."""
     items = my_assignments(user_id, dates.today(), module_id=module.id)
     if not items:
         return None
     item = items[0]
-    label = _("Wajib, tenggat %(due)s", due=long_date(item.due_on)) + f" · {STATE_LABELS[item.state]}"
-    return ModuleNotice(label=label, css=STATE_BADGES[item.state])
+    return ModuleNotice(
+        label=_("Wajib, tenggat %(due)s", due=long_date(item.due_on)),
+        badge=str(STATE_LABELS[item.state]),
+        css=STATE_BADGES[item.state],
+    )

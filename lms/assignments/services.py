@@ -375,7 +375,7 @@ def create_assignment(request: AssignmentRequest, *, actor: User, scope: Opd | N
         db.session.execute(sql_text("ANALYZE assignment_members"))
     record_audit(
         actor,
-        "assignment_create",
+        "assignment.create",
         summary=f"Penugasan #{assignment.id}: {plan.module.title}, tenggat {assignment.due_on:%d-%m-%Y}, "
         f"{reached} pegawai",
         assignment_id=assignment.id,
@@ -444,7 +444,7 @@ def edit_assignment(
         raise ValidationError("Tidak ada yang berubah.")
     record_audit(
         actor,
-        "assignment_edit",
+        "assignment.edit",
         summary=f"Penugasan #{assignment.id}: tenggat {old_due:%d-%m-%Y} → {due_on:%d-%m-%Y}",
         assignment_id=assignment.id,
         due_on=[old_due.isoformat(), due_on.isoformat()],
@@ -481,7 +481,7 @@ def extend_member(
     member.due_on, member.extended_at, member.extension_reason = due_on, utcnow(), text
     record_audit(
         actor,
-        "assignment_extend",
+        "assignment.extend",
         member.user,
         summary=f"Penugasan #{assignment.id}: tenggat {old_due:%d-%m-%Y} → {due_on:%d-%m-%Y}. {text}",
         assignment_id=assignment.id,
@@ -498,7 +498,7 @@ def cancel_assignment(assignment: Assignment, *, actor: User, scope: Opd | None,
     assignment.cancelled_at, assignment.cancelled_by_id, assignment.cancel_reason = utcnow(), actor.id, text
     record_audit(
         actor,
-        "assignment_cancel",
+        "assignment.cancel",
         summary=f"Penugasan #{assignment.id} ({assignment.module.title}) dibatalkan. {text}",
         assignment_id=assignment.id,
     )

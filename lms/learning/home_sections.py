@@ -37,9 +37,11 @@ def home_sections(user: User) -> list[HomeSection]:
 
 @dataclass(frozen=True)
 class ModuleNotice:
-    """A short badge under a module's title, for her: `label` in words, `css` the badge's class."""
+    """A line under a module's title, for her: `label` in words ("Wajib, tenggat 30 Juni 2027"), after a
+    short `badge` ("Terlambat") of class `css` when there is one."""
 
     label: str
+    badge: str | None = None
     css: str = "badge-new"
 
 

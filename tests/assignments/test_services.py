@@ -74,7 +74,7 @@ def counts() -> tuple[int, int, int]:
     return (
         db.session.scalar(select(func.count()).select_from(Assignment)),
         db.session.scalar(select(func.count()).select_from(AssignmentMember)),
-        db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action.like("assignment%"))),
+        db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action.like("assignment.%"))),
     )
 
 
@@ -94,7 +94,7 @@ def test_creation_is_audited_and_members_share_the_due_date(world):
         db.session.scalars(select(AssignmentMember.due_on).where(AssignmentMember.assignment_id == assignment.id))
     )
     assert dues == {assignment.due_on}
-    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "assignment_create"))
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "assignment.create"))
     assert entry.details["assignment_id"] == assignment.id and entry.details["people"] == 3
 
 
@@ -249,7 +249,7 @@ def test_editing_the_due_date_moves_members_without_their_own(world):
     }
     assert assignment.note == "Wajib"
     actions = list(db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
-    assert actions[-2:] == ["assignment_extend", "assignment_edit"]
+    assert actions[-2:] == ["assignment.extend", "assignment.edit"]
 
 
 @pytest.mark.parametrize(
@@ -317,7 +317,7 @@ def test_cancelling_twice_or_without_reason_is_refused(world):
             assignment, world["a1"].id, actor=world["hr"], scope=None, due_on=date(2027, 8, 1), reason="x"
         )
     assert (
-        db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "assignment_cancel")) == 1
+        db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "assignment.cancel")) == 1
     )
 
 

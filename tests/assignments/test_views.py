@@ -98,7 +98,7 @@ def test_every_route_needs_the_hr_role(app, world):
                 page = "/akun"
                 assert browser.post_form(page, {}, action=url).status_code == 403, (role, url)
     assert (
-        db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action.like("assignment_%"))) == 2
+        db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action.like("assignment.%"))) == 2
     )
 
 
@@ -269,8 +269,8 @@ def test_extend_edit_and_cancel_through_the_pages(app, world):
     )
     again = hr.post_form(f"/hr/penugasan/{city.id}", {"reason": "lagi"}, action=f"/hr/penugasan/{city.id}/batal")
     assert again.status_code == 400 and "sudah dibatalkan" in again.get_data(as_text=True)
-    actions = set(db.session.scalars(select(AuditLog.action).where(AuditLog.action.like("assignment_%"))))
-    assert actions == {"assignment_create", "assignment_extend", "assignment_edit", "assignment_cancel"}
+    actions = set(db.session.scalars(select(AuditLog.action).where(AuditLog.action.like("assignment.%"))))
+    assert actions == {"assignment.create", "assignment.extend", "assignment.edit", "assignment.cancel"}
 
 
 def test_beranda_shows_her_mandatory_modules_first(app, world):
@@ -280,7 +280,7 @@ def test_beranda_shows_her_mandatory_modules_first(app, world):
     assert "Pelindungan Data Pribadi" in page and "Belum mulai" in page and "30 Juni 2027" in page
     assert "Modul Dinas B" not in page
     module_page = learner.get(f"/modul/{world['module'].slug}").get_data(as_text=True)
-    assert "Wajib, tenggat 30 Juni 2027 · Belum mulai" in module_page
+    assert '<span class="badge badge-new">Belum mulai</span> Wajib, tenggat 30 Juni 2027' in module_page
     other_page = client_for(app, world["b1"]).get(f"/modul/{world['module'].slug}").get_data(as_text=True)
     assert "Wajib, tenggat 30 Juni 2027" in other_page
     complete_at(world["a1"], world["module"], utc("2027-06-02 01:00"))
