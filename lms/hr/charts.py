@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 WIDTH = 400
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, Noto Sans, sans-serif"'
 INK, MUTED, BRAND, TRACK, ACCENT, LINE = "#1b1f23", "#4a5560", "#0b5c4b", "#e3e8e6", "#1d6b2f", "#d5dbd8"
-MAX_LABEL = 60  # characters of a bar's label drawn; the whole label is in the bar's <title>
+MAX_LABEL = 50  # characters of a bar's label drawn (≈ 400 units at font size 13); the whole label is in <title>
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def line_chart(
     """A line over the points (e.g. 12 months), each point a dot with its value; zero when all are zero."""
     if not points:
         return _empty(chart_id, title, desc, empty_text)
-    left, right, top, bottom, height = 40, WIDTH - 8, 14, 182, 208
+    left, right, top, bottom, height = 40, WIDTH - 16, 14, 182, 208  # room for the last label, centred
     top_value = nice_max(max(p.value for p in points))
     step = (right - left) / max(len(points) - 1, 1)
     coords = [

@@ -9,7 +9,7 @@ import pytest
 from lms import dates
 from lms.accounts.models import HrScope
 from lms.extensions import db as _db
-from tests.browser.conftest import page_problems
+from tests.browser.conftest import page_problems, screenshot
 from tests.browser.test_learner_path import log_in
 from tests.certificates.factories import complete, make_asn, make_module, make_opd
 
@@ -51,6 +51,7 @@ def test_the_city_dashboard_charts_render_and_pass_axe(live_server, new_page, sc
         assert box["width"] > 200 and box["height"] > 40
         assert box["x"] + box["width"] <= width
     assert page.get_by_role("img", name=f"ASN yang mencapai target JP per OPD, {dates.this_year()}").is_visible()
+    screenshot(page, viewport, "hr-dashboard-city")
     page.get_by_text("Data grafik sebagai tabel").first.click()
     assert page.locator("details.chart-data").first.get_attribute("open") is not None  # the table alternative
     problems = page_problems(page, width)

@@ -146,3 +146,11 @@ def test_jp_buckets_with_an_odd_target():
     labels = [b.label for b in jp_buckets([], top=12)]
     assert labels == ["0", "1–4", "5–9", "10–11", "≥ target"]
     assert re.fullmatch(r"\d+", labels[0])
+
+
+def test_a_long_opd_name_is_clipped_to_fit_the_width_and_whole_in_its_title():
+    name = "Dinas Kependudukan dan Pencatatan Sipil Kota Semarang Bidang Pelayanan Pendaftaran Penduduk"
+    root = parse(bar_chart([BarItem(name, 10, "10%")], chart_id="b", title="t", desc="d"))
+    label = next(t.text for t in root.iter(f"{SVG}text") if t.get("class") == "chart-label")
+    assert len(label) <= 50 and label.endswith("…") and name.startswith(label[:-1])
+    assert [t.text for t in root.iter(f"{SVG}title")][1] == f"{name}: 10%"
