@@ -5,7 +5,7 @@ and a due date (WIB); `assignment_opds` the OPD of an assignment of kind 'opd'; 
 person reached, with her own due date (extensions), when she was added and when she left the group.
 
 Revision ID: 0014_assignments
-Revises: 0012_roster
+Revises: 0013_external_jp
 Create Date: 2026-12-05 00:30:00.000000
 
 """
@@ -17,7 +17,7 @@ import lms.database  # noqa: F401 - custom column types
 
 # revision identifiers, used by Alembic.
 revision = "0014_assignments"
-down_revision = "0012_roster"
+down_revision = "0013_external_jp"
 branch_labels = None
 depends_on = None
 
