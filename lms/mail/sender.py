@@ -36,7 +36,7 @@ import contextlib
 import os
 import secrets
 import socket
-import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -251,20 +251,28 @@ class Worker:
     def __init__(self, interval: float, report: Callable[[PassResult], None] | None = None) -> None:
         self.interval = interval
         self.report = report
-        self._stop = threading.Event()
+        # A plain flag, not a threading.Event: stop() runs in a signal handler, and Event.set() there can
+        # deadlock on the lock Event.wait() holds in the interrupted main thread.
+        self._stopped = False
 
     def stop(self, *_args) -> None:
-        self._stop.set()
+        self._stopped = True
 
     @property
     def stopping(self) -> bool:
-        return self._stop.is_set()
+        return self._stopped
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep up to `seconds`, in short slices, so a stop is seen within a fifth of a second."""
+        deadline = time.monotonic() + seconds
+        while not self._stopped and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(0.2, left))
 
     def run(self) -> None:
         batch = current_app.config["MAIL_BATCH_SIZE"]
-        while not self._stop.is_set():
+        while not self._stopped:
             try:
-                result = send_pass(should_stop=lambda: self._stop.is_set())
+                result = send_pass(should_stop=lambda: self._stopped)
             except Exception:  # noqa: BLE001 - the database is away, say: log, wait, go on
                 current_app.logger.exception("mail worker: the pass failed; trying again in %s s", self.interval)
                 with contextlib.suppress(Exception):
@@ -274,4 +282,4 @@ class Worker:
             if self.report is not None and result.claimed:
                 self.report(result)
             if result.claimed < batch or result.outage:
-                self._stop.wait(self.interval)
+                self._pause(self.interval)

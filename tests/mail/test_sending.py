@@ -294,3 +294,20 @@ def test_flask_mail_worker_stops_cleanly_on_sigterm(tmp_path):
             worker.kill()
     assert worker.returncode == 0, err
     assert "Pengirim email berhenti." in out
+
+
+def test_a_stop_from_a_signal_handler_ends_the_pause_at_once(app, db, monkeypatch):
+    """stop() runs in a signal handler while run() pauses: run returns within a fraction of a second (the
+    pause is short sleeps over a plain flag; an Event set from a handler could deadlock its own wait)."""
+    monkeypatch.setattr(sender, "send_pass", lambda **_kwargs: sender.PassResult())
+    worker = Worker(interval=30)
+    previous = signal.signal(signal.SIGALRM, worker.stop)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        started = time.monotonic()
+        worker.run()
+        elapsed = time.monotonic() - started
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert worker.stopping and elapsed < 5
