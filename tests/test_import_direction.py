@@ -14,7 +14,18 @@ import pytest
 
 import lms
 
-ORDER = ["mail", "accounts", "external", "content", "authoring", "learning", "quizzes", "certificates", "assignments", "hr"]
+ORDER = [
+    "mail",
+    "accounts",
+    "external",
+    "content",
+    "authoring",
+    "learning",
+    "quizzes",
+    "certificates",
+    "assignments",
+    "hr",
+]
 ROOT = Path(lms.__file__).parent
 IMPORT = re.compile(r"^\s*(?:from|import)\s+lms\.(\w+)", re.MULTILINE)
 
