@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import func, literal, or_, select, union_all
+from sqlalchemy import case, func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from lms import dates
@@ -84,28 +84,39 @@ def search_people(scope: Opd | None, q: str = "", opd_id: int | None = None, pag
     return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False, count=True)
 
 
-def jp_split_by_user(user_ids: list[int], year: int) -> dict[int, tuple[int, int]]:
-    """(Lentera JP, external JP) earned in `year` per person, one grouped query: completions dated in that
-    year at the office that count (the rule of lms.learning.jp), and approved training outside Lentera
-    ending that year (lms.external)."""
-    if not user_ids:
-        return {}
+def jp_sums(year: int, user_ids: list[int] | None = None):
+    """A subquery of JP earned in `year` per person (`user_id`, `lentera`, `external`): completions dated in
+    that year at the office that count (the rule of lms.learning.jp), and approved training outside Lentera
+    ending that year (lms.external); only of `user_ids` when given. Join it (outer) to users to aggregate
+    in the database."""
     start, end = dates.year_bounds(year)
     lentera = select(
         Completion.user_id.label("user_id"), Completion.jp.label("lentera"), literal(0).label("external")
-    ).where(
-        Completion.user_id.in_(user_ids),
-        Completion.completed_at >= start,
-        Completion.completed_at < end,
-        Completion.counts_for_jp,
-    )
+    ).where(Completion.completed_at >= start, Completion.completed_at < end, Completion.counts_for_jp)
     outside = select(
         ExternalTraining.user_id.label("user_id"), literal(0).label("lentera"), ExternalTraining.jp.label("external")
-    ).where(ExternalTraining.user_id.in_(user_ids), ExternalTraining.status == APPROVED, external_year(year))
+    ).where(ExternalTraining.status == APPROVED, external_year(year))
+    if user_ids is not None:
+        lentera = lentera.where(Completion.user_id.in_(user_ids))
+        outside = outside.where(ExternalTraining.user_id.in_(user_ids))
     both = union_all(lentera, outside).subquery()
-    rows = db.session.execute(
-        select(both.c.user_id, func.sum(both.c.lentera), func.sum(both.c.external)).group_by(both.c.user_id)
-    ).all()
+    return (
+        select(
+            both.c.user_id.label("user_id"),
+            func.sum(both.c.lentera).label("lentera"),
+            func.sum(both.c.external).label("external"),
+        )
+        .group_by(both.c.user_id)
+        .subquery("jp_sums")
+    )
+
+
+def jp_split_by_user(user_ids: list[int], year: int) -> dict[int, tuple[int, int]]:
+    """(Lentera JP, external JP) earned in `year` for each of the people, one grouped query."""
+    if not user_ids:
+        return {}
+    sums = jp_sums(year, user_ids)
+    rows = db.session.execute(select(sums.c.user_id, sums.c.lentera, sums.c.external)).all()
     found = {user_id: (int(a or 0), int(b or 0)) for user_id, a, b in rows}
     return {user_id: found.get(user_id, (0, 0)) for user_id in user_ids}
 
@@ -128,16 +139,16 @@ class JpRow:
 
 
 def opd_jp_rows(opd: Opd, year: int) -> list[JpRow]:
-    """Each active person of the OPD with JP this year against their target (two queries)."""
-    people = list(
-        db.session.scalars(
-            select(User).where(User.opd_id == opd.id, User.is_active_account.is_(True)).order_by(User.name, User.id)
-        )
-    )
-    earned = jp_split_by_user([u.id for u in people], year)
+    """Each active person of the OPD with JP this year (Lentera and external) against their target (one query)."""
+    sums = jp_sums(year)
+    rows = db.session.execute(
+        select(User, func.coalesce(sums.c.lentera, 0), func.coalesce(sums.c.external, 0))
+        .outerjoin(sums, sums.c.user_id == User.id)
+        .where(User.opd_id == opd.id, User.is_active_account.is_(True))
+        .order_by(User.name, User.id)
+    ).all()
     return [
-        JpRow(user=u, jp=sum(earned[u.id]), target=learning_queries.jp_target(u), external=earned[u.id][1])
-        for u in people
+        JpRow(user=u, jp=int(a) + int(b), target=learning_queries.jp_target(u), external=int(b)) for u, a, b in rows
     ]
 
 
@@ -151,25 +162,28 @@ class OpdRow:
 
 
 def opd_overview(scope: Opd | None, year: int) -> list[OpdRow]:
-    """Per OPD: active people, how many reached their JP target this year, JP in total and of it external
-    (three queries)."""
+    """Per OPD: active people, how many reached their JP target this year, JP in total and of it external —
+    aggregated in the database (two queries, whatever the number of people)."""
     opds = opd_choices(scope)
-    people = list(
-        db.session.scalars(select(User).where(User.opd_id.in_([o.id for o in opds]), User.is_active_account.is_(True)))
-    )
-    earned = jp_split_by_user([u.id for u in people], year)
-    rows = {o.id: [0, 0, 0, 0] for o in opds}
-    for user in people:
-        row = rows[user.opd_id]
-        total = sum(earned[user.id])
-        row[0] += 1
-        row[1] += total >= learning_queries.jp_target(user)
-        row[2] += total
-        row[3] += earned[user.id][1]
-    return [
-        OpdRow(opd=o, people=rows[o.id][0], reached=rows[o.id][1], jp=rows[o.id][2], external=rows[o.id][3])
-        for o in opds
-    ]
+    sums = jp_sums(year)
+    total = func.coalesce(sums.c.lentera, 0) + func.coalesce(sums.c.external, 0)
+    found = {
+        opd_id: (int(people), int(reached or 0), int(jp or 0), int(external or 0))
+        for opd_id, people, reached, jp, external in db.session.execute(
+            select(
+                User.opd_id,
+                func.count(User.id),
+                func.sum(case((total >= learning_queries.jp_target_expression(User.employee_type), 1), else_=0)),
+                func.sum(total),
+                func.sum(func.coalesce(sums.c.external, 0)),
+            )
+            .outerjoin(sums, sums.c.user_id == User.id)
+            .where(User.opd_id.in_([o.id for o in opds]), User.is_active_account.is_(True))
+            .group_by(User.opd_id)
+        ).all()
+    }
+    rows = [(o, found.get(o.id, (0, 0, 0, 0))) for o in opds]
+    return [OpdRow(opd=o, people=p, reached=r, jp=j, external=e) for o, (p, r, j, e) in rows]
 
 
 @dataclass(frozen=True)

@@ -514,6 +514,14 @@ def jp_target(user: User) -> int:
     return int(current_app.config[key])
 
 
+def jp_target_expression(employee_type):
+    """jp_target in SQL, for aggregating in the database: the target of the `employee_type` column's value."""
+    return case(
+        (employee_type == "PPPK", int(current_app.config["JP_TARGET_PPPK"])),
+        else_=int(current_app.config["JP_TARGET_PNS"]),
+    )
+
+
 def jp_summary(user: User, completions: list[Completion], year: int | None = None) -> JpSummary:
     """JP earned in a calendar year (WIB; this year by default) from her completions that count (the
     rule of lms.learning.jp) and from her approved external training ending that year (one query),

@@ -125,3 +125,34 @@ def test_siasn_export_leaves_external_out_unless_asked(world):
     assert world_outsider.id
     scoped = text(world.clients["hr_opd"].get(f"/hr/siasn?tahun={year}&eksternal=1&format=csv"))
     assert "Pelatihan Dinkes" not in scoped
+
+
+def test_the_opd_overview_aggregates_in_the_database_with_each_types_target(app, db, world, monkeypatch):
+    from lms.hr.queries import opd_jp_rows, opd_overview
+    from tests.certificates.factories import make_asn
+    from tests.conftest import make_nip
+    from tests.learning.helpers import count_statements
+
+    monkeypatch.setitem(app.config, "JP_TARGET_PPPK", 10)
+    pppk = make_asn(world.opd, name="Pegawai PPPK", nip=make_nip(pppk=True))
+    assert pppk.employee_type == "PPPK"
+    this_year_training(pppk, 10)  # reaches the PPPK target (10), not the PNS one (20)
+    this_year_training(world.learner, 10)  # a PNS with 10: not reached
+    year = dates.this_year()
+
+    def measured():
+        with count_statements(db.engine) as statements:
+            rows = {r.opd.name: (r.people, r.reached, r.jp, r.external) for r in opd_overview(None, year)}
+        return rows, len(statements)
+
+    rows, few = measured()
+    assert rows["Dinas Komunikasi, Informatika, Statistik dan Persandian"] == (3, 1, 20, 20)
+    assert rows["Dinas Kesehatan"] == (1, 0, 0, 0)
+    for _ in range(15):
+        this_year_training(make_asn(world.opd), 3)
+    rows, many = measured()
+    assert rows["Dinas Komunikasi, Informatika, Statistik dan Persandian"] == (18, 1, 65, 65)
+    assert many == few <= 2  # the OPDs, then one grouped query: never a query per person
+    by_name = {r.user.name: (r.jp, r.external, r.target, r.reached) for r in opd_jp_rows(world.opd, year)}
+    assert by_name["Pegawai PPPK"] == (10, 10, 10, True)
+    assert by_name["Siti Aminah"] == (10, 10, 20, False)
