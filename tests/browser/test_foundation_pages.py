@@ -8,6 +8,8 @@ import csv
 import pytest
 from playwright.sync_api import expect
 
+from lms.accounts.models import Opd
+from lms.extensions import db as _db
 from tests.browser.conftest import visit
 from tests.conftest import TEST_PASSWORD, create_user, make_nip
 
@@ -17,6 +19,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def admin_nip(app):
     with app.app_context():
+        _db.session.add(Opd(name="Dinas Uji"))  # the import names OPDs that exist (it creates none)
+        _db.session.commit()
         return create_user(roles=("admin", "peserta"), name="Admin Diskominfo").nip
 
 
@@ -61,15 +65,16 @@ def test_admin_desk_and_csv_import(live_server, new_page, admin_nip, tmp_path, v
     page.goto(live_server + "/admin/impor")
     page.get_by_label("Berkas CSV").set_input_files(str(bad_file))
     page.get_by_role("button", name="Periksa berkas").click()
-    expect(page.get_by_text("1 masalah ditemukan")).to_be_visible()
+    expect(page.get_by_text("1 masalah ditemukan — belum ada yang disimpan")).to_be_visible()
     expect(page.get_by_role("cell", name="NIP harus 18 digit; yang Anda isi 5 digit.")).to_be_visible()
     visit(page, viewport, "admin-impor-salah")
 
     bad_file.write_text("\n".join(rows[:-1]) + "\n", encoding="utf-8")
     page.get_by_label("Berkas CSV").set_input_files(str(bad_file))
     page.get_by_role("button", name="Periksa berkas").click()
-    page.get_by_role("button", name="Impor 3 akun").click()
-    expect(page.get_by_role("heading", name="3 akun diimpor")).to_be_visible()
+    page.get_by_role("button", name="Terapkan: 3 baru, 0 diperbarui, 0 dinonaktifkan").click()
+    expect(page.get_by_role("heading", name="Impor selesai")).to_be_visible()
+    expect(page.get_by_text("3 akun diimpor")).to_be_visible()
     visit(page, viewport, "admin-impor-selesai")
     with page.expect_download() as download:
         page.get_by_role("button", name="Unduh kode aktivasi (CSV)").click()
