@@ -687,6 +687,48 @@ class JpRecap:
         return sum(line.jp for line in self.lines if line.is_external)
 
 
+def a4_report(
+    *, title: str, creator: str, printed_on: date, top_margin: float, page_break_margin: float | None
+) -> FPDF:
+    """An A4 portrait report (JP recap, an OPD's summary) with the vendored fonts and its first page open.
+
+    `page_break_margin` None: no automatic page break (a one-page summary lays itself out)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    if page_break_margin is None:
+        pdf.set_auto_page_break(False)
+    else:
+        pdf.set_auto_page_break(True, margin=page_break_margin)
+    pdf.set_margins(20, top_margin, 20)
+    pdf.set_creation_date(datetime(printed_on.year, printed_on.month, printed_on.day, tzinfo=UTC))
+    pdf.set_title(title)
+    pdf.set_creator(creator)
+    pdf.set_lang("id-ID")
+    for (family, style), filename in FONT_FILES.items():
+        pdf.add_font(family, style, FONT_DIR / filename)
+    pdf.add_page()
+    return pdf
+
+
+def letterhead(
+    pdf: FPDF, instansi: str, organiser: str, *, sizes: tuple[float, float, float, float], gap: float
+) -> None:
+    """The instansi and the organiser in capitals, centred, over a rule: a report's heading.
+
+    `sizes` is (instansi font, its line height, organiser font, its line height); `gap` the space below."""
+    width = 170.0
+    pdf.set_text_color(*NAVY)
+    pdf.set_font("sans", "B", sizes[0])
+    pdf.cell(width, sizes[1], instansi.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("sans", "B", sizes[2])
+    pdf.cell(width, sizes[3], organiser.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_draw_color(*NAVY)
+    pdf.set_line_width(0.6)
+    pdf.line(20, pdf.get_y() + 2, 190, pdf.get_y() + 2)
+    pdf.ln(gap)
+
+
 def render_jp_recap_pdf(recap: JpRecap, settings: CertificateSettings) -> bytes:
     """The yearly JP recap of one person: A4 portrait, every module completed that year with its JP,
     the total against the target. Pure; characters the fonts lack are refused as for certificates."""
@@ -705,29 +747,17 @@ def render_jp_recap_pdf(recap: JpRecap, settings: CertificateSettings) -> bytes:
             raise ValidationError(
                 f"Rekap tidak dapat dibuat: {label} memuat karakter yang tidak dapat dicetak: {shown}."
             )
-    from fpdf import FPDF
     from fpdf.fonts import FontFace
 
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.set_margins(20, 18, 20)
-    pdf.set_creation_date(datetime(recap.printed_on.year, recap.printed_on.month, recap.printed_on.day, tzinfo=UTC))
-    pdf.set_title(f"Rekap JP {recap.year} {recap.nip}")
-    pdf.set_creator(settings.lms_name)
-    pdf.set_lang("id-ID")
-    for (family, style), filename in FONT_FILES.items():
-        pdf.add_font(family, style, FONT_DIR / filename)
-    pdf.add_page()
+    pdf = a4_report(
+        title=f"Rekap JP {recap.year} {recap.nip}",
+        creator=settings.lms_name,
+        printed_on=recap.printed_on,
+        top_margin=18,
+        page_break_margin=18,
+    )
     width = 170.0
-    pdf.set_text_color(*NAVY)
-    pdf.set_font("sans", "B", 11)
-    pdf.cell(width, 6, clean_text(recap.instansi).upper(), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("sans", "B", 13)
-    pdf.cell(width, 7, clean_text(recap.organiser).upper(), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_draw_color(*NAVY)
-    pdf.set_line_width(0.6)
-    pdf.line(20, pdf.get_y() + 2, 190, pdf.get_y() + 2)
-    pdf.ln(7)
+    letterhead(pdf, clean_text(recap.instansi), clean_text(recap.organiser), sizes=(11, 6, 13, 7), gap=7)
     pdf.set_font("serif", "B", 15)
     pdf.cell(width, 8, f"REKAPITULASI JAM PELAJARAN TAHUN {recap.year}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)

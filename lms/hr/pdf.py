@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from lms.accounts.nip import format_nip
-from lms.certificates.pdf import FONT_FILES, INK, MUTED, NAVY, clean_text, long_date, printable_codepoints
-from lms.fonts import FONT_DIR
+from lms.certificates.pdf import INK, MUTED, a4_report, clean_text, letterhead, long_date, printable_codepoints
 from lms.hr.dashboard import Compliance, PersonCompliance
 
 
@@ -35,31 +34,19 @@ def render_opd_summary_pdf(summary: OpdSummary, *, lms_name: str = "Lentera") ->
     """A4 portrait, one page: the OPD and year, ASN at target (count and share), JP from Lentera and from
     elsewhere, mandatory modules on time / late / overdue, the first people below target ("dan X
     lainnya"), and when and by whom it was printed (WIB)."""
-    from fpdf import FPDF
     from fpdf.fonts import FontFace
 
     f = summary.figures
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(20, 16, 20)
     printed = summary.printed_at
-    pdf.set_creation_date(datetime(printed.year, printed.month, printed.day, tzinfo=UTC))
-    pdf.set_title(f"Ringkasan JP {summary.year} {printable(summary.opd)}")
-    pdf.set_creator(lms_name)
-    pdf.set_lang("id-ID")
-    for (family, style), filename in FONT_FILES.items():
-        pdf.add_font(family, style, FONT_DIR / filename)
-    pdf.add_page()
+    pdf = a4_report(
+        title=f"Ringkasan JP {summary.year} {printable(summary.opd)}",
+        creator=lms_name,
+        printed_on=printed.date(),
+        top_margin=16,
+        page_break_margin=None,
+    )
     width = 170.0
-    pdf.set_text_color(*NAVY)
-    pdf.set_font("sans", "B", 10.5)
-    pdf.cell(width, 5.5, printable(summary.instansi).upper(), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("sans", "B", 12)
-    pdf.cell(width, 6.5, printable(summary.organiser).upper(), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_draw_color(*NAVY)
-    pdf.set_line_width(0.6)
-    pdf.line(20, pdf.get_y() + 2, 190, pdf.get_y() + 2)
-    pdf.ln(6)
+    letterhead(pdf, printable(summary.instansi), printable(summary.organiser), sizes=(10.5, 5.5, 12, 6.5), gap=6)
     pdf.set_font("serif", "B", 14)
     pdf.cell(width, 7, f"RINGKASAN CAPAIAN JP TAHUN {summary.year}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("sans", "B", 11.5)
