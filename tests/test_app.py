@@ -637,18 +637,23 @@ def test_dates_are_written_in_indonesian_outside_a_request(app):
         assert long_datetime(datetime(2026, 12, 31, 17, 30, tzinfo=UTC)) == "1 Januari 2027, 00.30"
 
 
-def test_with_the_rate_limit_storage_down_pages_and_logins_answer(other_app, db):
+def test_with_the_rate_limit_storage_down_pages_and_logins_answer(app, other_app, db):
     """RATELIMIT_STORAGE_URI names a Redis that does not answer: the verification page (a Flask-Limiter
     limit) and a login (the throttle's counters) still answer, from memory, instead of a 500."""
     from lms.accounts import throttle
 
-    application = other_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0", RATELIMIT_ENABLED=True)
-    assert isinstance(application.extensions[throttle.EXTENSION], throttle.Counters)
-    client = application.test_client()
-    assert client.get("/verifikasi/BUKAN-KODE").status_code in (200, 404)
-    page = client.get("/login")
-    assert page.status_code == 200
-    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page.get_data(as_text=True)).group(1)
-    answer = client.post("/login", data={"csrf_token": token, "nip": "198609262015051001", "password": "salah-salah"})
-    assert answer.status_code == 200 and "NIP atau kata sandi salah" in answer.get_data(as_text=True)
-    other_app()  # the shared limiter extension back on memory storage, so the cleanup can reset it
+    same_database = {"SQLALCHEMY_ENGINE_OPTIONS": app.config["SQLALCHEMY_ENGINE_OPTIONS"]}  # PostgreSQL: its schema
+    application = other_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0", RATELIMIT_ENABLED=True, **same_database)
+    try:
+        assert isinstance(application.extensions[throttle.EXTENSION], throttle.Counters)
+        client = application.test_client()
+        assert client.get("/verifikasi/BUKAN-KODE").status_code in (200, 404)
+        page = client.get("/login")
+        assert page.status_code == 200
+        token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page.get_data(as_text=True)).group(1)
+        answer = client.post(
+            "/login", data={"csrf_token": token, "nip": "198609262015051001", "password": "salah-salah"}
+        )
+        assert answer.status_code == 200 and "NIP atau kata sandi salah" in answer.get_data(as_text=True)
+    finally:
+        other_app(**same_database)  # the shared limiter extension back on memory storage, so the cleanup can reset it
