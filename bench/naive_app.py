@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, abort, render_template_string, session
+from flask import Flask, abort, session
 from flask_login import LoginManager, current_user, login_required, login_user
 from sqlalchemy import select
 
@@ -45,6 +45,7 @@ PAGE = """<!doctype html>
 <main><h1>{{ lesson.title }}</h1><article>{{ lesson.html | safe }}</article>
 <form method="post" action="/modul/{{ module.slug }}/pelajaran/{{ lesson.slug }}/selesai">
 <button>Tandai selesai</button></form></main></body></html>"""
+TEMPLATE = app.jinja_env.from_string(PAGE)  # compiled once, as render_template caches a template file
 
 
 @app.get("/healthz")
@@ -83,4 +84,4 @@ def lesson(slug: str, lesson_slug: str) -> str:
             )
         )
     )
-    return render_template_string(PAGE, module=module, lesson=current, lessons=lessons, done=done)
+    return TEMPLATE.render(module=module, lesson=current, lessons=lessons, done=done, current_user=current_user)
