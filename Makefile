@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint format translations messages install install-dev migrate sync bench bench-content bench-certs bench-kolibri bench-roster clean
+.PHONY: run test lint format translations messages install install-dev migrate sync bench bench-content bench-certs bench-kolibri bench-roster bench-hr clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,9 @@ bench-kolibri: install-dev
 ## and PostgreSQL at BENCH_PG_URL, a database of its own that it empties).
 bench-roster: install-dev
 	$(PY) -m bench.bench_roster $(BENCH_ARGS)
+## HR desk at city scale (15,000 ASN) on SQLite and PostgreSQL (database bench_hr); BENCH_ARGS="--help" lists options.
+bench-hr: install-dev
+	$(PY) -m bench.bench_hr $(BENCH_ARGS)
 
 ## Load test on SQLite and PostgreSQL (Locust + wrk against gunicorn; ~6 minutes). BENCH_ARGS="--help" lists options.
 bench: install-dev

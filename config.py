@@ -169,6 +169,8 @@ class Config:
     AUTHORING_ZIP_MAX_BYTES = env_int("LMS_AUTHORING_ZIP_MAX_BYTES", 20 * 1024 * 1024)
     AUTHORING_ZIP_MAX_RATIO = env_int("LMS_AUTHORING_ZIP_MAX_RATIO", 100)
     AUTHORING_MAX_FILE_BYTES = env_int("LMS_AUTHORING_MAX_FILE_BYTES", 1024 * 1024)
+    # A certificate PDF of training outside Lentera (lms/external); a request is still capped by the above.
+    LMS_EXTERNAL_PDF_MAX_BYTES = env_int("LMS_EXTERNAL_PDF_MAX_BYTES", 5 * 1024 * 1024)
     HSTS = False
 
     # Behind a reverse proxy (nginx): how many proxies in front of the app set X-Forwarded-For/-Proto/-Host.

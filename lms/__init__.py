@@ -187,6 +187,12 @@ def register_blueprints(app: Flask) -> None:
     from lms.authoring.views import authoring
     from lms.certificates.views import certificates
     from lms.content.views import content
+    from lms.external import models as _external_models  # noqa: F401 - its tables join the metadata
+    from lms.external.views import external
+    from lms.hr import (
+        dashboard_views,  # noqa: F401 - the compliance dashboard's routes on `hr`
+        external_views,  # noqa: F401 - its routes join the `hr` blueprint
+    )
     from lms.hr.assignment_views import assignments
     from lms.hr.views import hr
     from lms.learning.views import learning
@@ -207,6 +213,7 @@ def register_blueprints(app: Flask) -> None:
         certificates,
         hr,
         assignments,
+        external,
     ):
         app.register_blueprint(blueprint)
     register_nav(app, "learning.home", _l("Beranda"), None, order=10)

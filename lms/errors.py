@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, current_app, g, has_app_context, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -49,6 +49,20 @@ ERROR_TITLES = {
 }
 
 
+def _upload_limit_message() -> str:
+    """What a refused upload is told: the request's size limit (LMS_MAX_UPLOAD_BYTES), in MB."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") if has_app_context() else None
+    if not limit:
+        return _("Berkas yang Anda kirim terlalu besar.")
+    size = limit / (1024 * 1024)
+    shown = f"{size:.0f}" if size >= 10 or size == int(size) else f"{size:.1f}"
+    return _(
+        "Berkas yang Anda kirim terlalu besar: paling besar %(mb)s MB sekali kirim. Perkecil berkasnya "
+        "(misalnya simpan ulang PDF dengan ukuran lebih kecil), lalu kembali dan kirim lagi.",
+        mb=shown,
+    )
+
+
 def _default_message(status: int) -> str:
     messages = {
         400: _("Permintaan Anda tidak lengkap atau sudah kedaluwarsa. Muat ulang halaman lalu coba lagi."),
@@ -56,7 +70,7 @@ def _default_message(status: int) -> str:
         404: _("Halaman yang Anda cari tidak ada atau sudah dipindahkan."),
         405: _("Cara membuka halaman ini tidak diizinkan."),
         409: _("Data sudah berubah. Muat ulang halaman lalu coba lagi."),
-        413: _("Berkas yang Anda kirim terlalu besar."),
+        413: _upload_limit_message(),
         429: _("Terlalu banyak percobaan dalam waktu singkat. Silakan tunggu beberapa menit lalu coba lagi."),
         500: _("Maaf, terjadi kesalahan pada server. Kesalahan ini sudah kami catat; silakan coba lagi nanti."),
         503: _("Layanan sedang tidak tersedia sebentar. Silakan coba lagi beberapa saat lagi."),

@@ -110,6 +110,7 @@ def everything(app, db, tmp_path):
     """A user holding every role, with a module she finished (so a certificate, an attempt and a lesson)."""
     from lms.quizzes.models import QuizAttempt
     from tests.certificates.factories import certificate_of, make_asn
+    from tests.external.factories import make_training
     from tests.learning.helpers import answers_for, make_module, mark_done, send_answers, start_quiz
 
     user = make_asn(roles=("peserta", "pelatih", "hr", "admin"))
@@ -134,6 +135,7 @@ def everything(app, db, tmp_path):
         scope=None,
     )
     db.session.commit()
+    training = make_training(user)
     values = {
         "user_id": user.id,
         "opd_id": user.opd_id,
@@ -148,6 +150,7 @@ def everything(app, db, tmp_path):
         "name": "module.md",
         "number": 1,
         "assignment_id": assignment.id,
+        "training_id": training.id,
     }
     return browser, values
 

@@ -35,6 +35,7 @@ from lms.learning.services import record_completion
 from lms.mail.services import queue_mail
 from tests.certificates.factories import make_asn, make_opd
 from tests.conftest import Browser, create_user, extract_csrf
+from tests.external.factories import make_training
 from tests.learning.helpers import DEFAULT_LESSONS, lesson_file, start_quiz, sync_folder, write_module
 
 BAD_VALUES = ("0", "-1", "99999", "9" * 20, "abc")
@@ -83,7 +84,10 @@ ARGUMENT_NAMES = {
     "token",
     "number",
     "assignment_id",
+    "training_id",
 }
+# The compliance dashboard (lms/hr/dashboard_views.py); the city page takes an OPD-scoped HR to her OPD.
+DASHBOARD = ("hr.dashboard_opd", "hr.dashboard_below", "hr.dashboard_opd_pdf")
 ROLES = ("anonymous", "peserta", "pelatih", "hr", "hr_opd", "admin")
 # A few pages each role must open with the valid values, so the crawl is known to get past the guards.
 MUST_REACH = {
@@ -95,10 +99,29 @@ MUST_REACH = {
         "auth.forgot_password",
         "auth.reset_with_link",
     },
-    "peserta": {"learning.module", "learning.lesson", "quizzes.attempt", "certificates.download", "learning.history"},
+    "peserta": {
+        "learning.module",
+        "learning.lesson",
+        "quizzes.attempt",
+        "certificates.download",
+        "learning.history",
+        "external.history",
+        "external.certificate",
+    },
     "pelatih": {"learning.preview_lesson", "quizzes.preview", "content.modules", "authoring.draft", "authoring.edit"},
-    "hr": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opds", "assignments.detail", "assignments.extend"},
-    "hr_opd": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opd", "assignments.detail", "assignments.edit"},
+    "hr": {
+        "hr.person",
+        "hr.jp_recap",
+        "hr.detail",
+        "hr.opds",
+        *DASHBOARD,
+        "hr.dashboard",
+        "assignments.detail",
+        "assignments.extend",
+        "hr.external_queue",
+        "hr.external_detail",
+    },
+    "hr_opd": {"hr.person", "hr.jp_recap", "hr.detail", "hr.opd", *DASHBOARD, "assignments.detail", "assignments.edit"},
     "admin": {"admin.edit_user", "admin.edit_opd", "admin.users", "admin.audit", "admin.outbox", "authoring.history"},
 }
 SESSION_ENDING = {"auth.logout"}  # crawled last, so that every other route is crawled logged in
@@ -156,6 +179,7 @@ def world(app, db, tmp_path: Path) -> dict:
         scope=opd,
     )
     db.session.commit()
+    training = make_training(learner)  # approved, with its PDF: she cannot withdraw it, so it stays for HR
 
     # An e-mail in the outbox (failed, so the admin may send it again), and a reset link of the learner.
     message = queue_mail(to="uji@semarangkota.go.id", template="test", context={"moment": utcnow()}, event_key="uji")
@@ -187,6 +211,7 @@ def world(app, db, tmp_path: Path) -> dict:
         "token": token,
         "number": "1",
         "assignment_id": str(assignment.id),
+        "training_id": str(training.id),
     }
     assert set(valid) == ARGUMENT_NAMES
     return {"clients": clients, "valid": valid}

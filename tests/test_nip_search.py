@@ -21,6 +21,8 @@ SEARCH_BOXES = {
     "admin/users.html": ("admin", "/admin/pengguna"),
     "hr/search.html": ("hr", "/hr/sertifikat"),
     "hr/people.html": ("hr", "/hr/asn"),
+    "hr/dashboard_opd.html": ("hr", "/hr/dasbor/opd/{opd}"),  # {opd}: the OPD of the people below
+    "hr/dashboard_below.html": ("hr", "/hr/dasbor/belum-target"),
     "hr/assignment_detail.html": ("hr", "/hr/penugasan/{assignment}"),
 }
 NOT_ABOUT_PEOPLE = {"learning/catalogue.html"}  # modules
@@ -66,7 +68,7 @@ def people(db) -> dict[str, int]:
     )
     assignment = create_assignment(request, actor=create_user(roles=("hr",)), scope=None)
     db.session.commit()
-    return {"assignment": assignment.id}
+    return {"assignment": assignment.id, "opd": opd.id}
 
 
 @pytest.mark.parametrize("template", sorted(SEARCH_BOXES))

@@ -100,7 +100,11 @@ class User(UserMixin, TimestampMixin, db.Model):
 
 class UserRole(db.Model):
     __tablename__ = "user_roles"
-    __table_args__ = (CheckConstraint("role IN ('peserta', 'pelatih', 'kurator', 'hr', 'admin')", name="known_role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('peserta', 'pelatih', 'kurator', 'hr', 'admin')", name="known_role"),
+        # Everyone holding a role (the HR dashboard's ASN are the peserta): migration 0016_hr_indexes.
+        Index("ix_user_roles_role_user_id", "role", "user_id"),
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
     user: Mapped[User] = relationship(back_populates="role_rows")

@@ -16,7 +16,7 @@ from lms import dates
 from lms.accounts.models import ADMIN, HR, PESERTA, ROLES, AuditLog, HrScope, OneTimeCode, Opd, User, UserRole
 from lms.accounts.nip import format_nip, parse_nip
 from lms.accounts.passwords import check_password_policy, hash_code, new_one_time_code
-from lms.accounts.signals import account_changed, account_created
+from lms.accounts.signals import account_anonymised, account_changed, account_created
 from lms.database import utcnow
 from lms.errors import NotFound, ValidationError
 from lms.extensions import db
@@ -333,6 +333,7 @@ def anonymise_user(user: User, *, actor: User, reason: str) -> None:
     db.session.execute(delete(OneTimeCode).where(OneTimeCode.user_id == user.id))
     user.anonymised_at = utcnow()
     record_audit(actor, "user.anonymise", user, f"Data pribadi akun #{user.id} dihapus", reason=clean_reason)
+    account_anonymised.send(user)
 
 
 def authenticate(nip: str, password: str) -> User | None:

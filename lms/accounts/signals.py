@@ -15,3 +15,8 @@ account_created = _signals.signal("account-created")
 #: ``(old, new)`` for the fields that changed (``"opd_id"``, ``"employee_type"``, ``"is_active"``).
 #: Same transaction rule as `account_created`.
 account_changed = _signals.signal("account-changed")
+
+#: Sent by `lms.accounts.services.anonymise_user` with the `User` as the sender, after her personal data were
+#: erased, inside the caller's transaction: higher domains erase what they keep about her (e.g. uploaded
+#: certificate PDFs, which print her name).
+account_anonymised = _signals.signal("account-anonymised")

@@ -657,6 +657,11 @@ class RecapLine:
     module_title: str
     jp: int
     certificate_number: str | None
+    organiser: str | None = None  # set for training outside Lentera: the line is labelled "Eksternal"
+
+    @property
+    def is_external(self) -> bool:
+        return self.organiser is not None
 
 
 @dataclass(frozen=True)
@@ -677,11 +682,23 @@ class JpRecap:
     def total(self) -> int:
         return sum(line.jp for line in self.lines)
 
+    @property
+    def external(self) -> int:
+        return sum(line.jp for line in self.lines if line.is_external)
+
 
 def render_jp_recap_pdf(recap: JpRecap, settings: CertificateSettings) -> bytes:
     """The yearly JP recap of one person: A4 portrait, every module completed that year with its JP,
     the total against the target. Pure; characters the fonts lack are refused as for certificates."""
-    for label, text in (("Nama", recap.name), ("Judul modul", " ".join(line.module_title for line in recap.lines))):
+    checked = (
+        ("Nama", recap.name),
+        ("Judul modul", " ".join(line.module_title for line in recap.lines if not line.is_external)),
+        (
+            "Pelatihan di luar Lentera",
+            " ".join(f"{line.module_title} {line.organiser}" for line in recap.lines if line.is_external),
+        ),
+    )
+    for label, text in checked:
         bad = unprintable_characters(text)
         if bad:
             shown = ", ".join(f"{char} (U+{ord(char):04X})" for char in bad[:5])
@@ -742,7 +759,11 @@ def render_jp_recap_pdf(recap: JpRecap, settings: CertificateSettings) -> bytes:
             row = table.row()
             row.cell(str(index))
             row.cell(long_date(line.completed_on))
-            row.cell(clean_text(line.module_title))
+            row.cell(
+                f"Eksternal: {clean_text(line.module_title)} ({clean_text(line.organiser)})"
+                if line.is_external
+                else clean_text(line.module_title)
+            )
             row.cell(str(line.jp))
             row.cell(line.certificate_number or "-")
         if not recap.lines:
@@ -752,6 +773,16 @@ def render_jp_recap_pdf(recap: JpRecap, settings: CertificateSettings) -> bytes:
     pdf.ln(4)
     pdf.set_font("sans", "B", 11)
     pdf.cell(width, 6, f"Jumlah: {jp_phrase(recap.total)}", new_x="LMARGIN", new_y="NEXT")
+    if recap.external:
+        pdf.set_font("sans", "", 10.5)
+        pdf.cell(
+            width,
+            6,
+            f"Dari modul Lentera {recap.total - recap.external} JP; dari pelatihan di luar Lentera (eksternal) "
+            f"{recap.external} JP.",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     pdf.set_font("sans", "", 10.5)
     status = "tercapai" if recap.total >= recap.target else f"belum tercapai (kurang {recap.target - recap.total} JP)"
     pdf.cell(width, 6, f"Target tahun {recap.year}: {recap.target} JP — {status}.", new_x="LMARGIN", new_y="NEXT")

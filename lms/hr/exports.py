@@ -71,6 +71,20 @@ def siasn_course(snapshot: CertificateSnapshot) -> SiasnCourse:
     )
 
 
+def siasn_external(training) -> SiasnCourse:
+    """The SIASN entry for an approved training outside Lentera (lms.external), under its own organiser,
+    when HR asks for external rows in the export."""
+    return SiasnCourse(
+        nip=training.user.nip,
+        nama_kursus=clean_text(training.name),
+        institusi_penyelenggara=clean_text(training.organiser),
+        jumlah_jam=training.jp,
+        nomor_sertipikat=training.certificate_number or "",
+        tanggal_kursus=training.start_on,
+        tanggal_selesai_kursus=training.end_on,
+    )
+
+
 def siasn_csv(courses: Iterable[SiasnCourse], delimiter: str = ";") -> str:
     """SIASN rows as CSV (BOM, ';' by default as Indonesian Excel expects, NIP kept as text)."""
     return write_csv(SIASN_COLUMNS, (course.row() for course in courses), delimiter)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from lms import dates
@@ -20,6 +20,8 @@ from lms.certificates.queries import CertificateFilters, current_certificates, s
 from lms.content.models import Module
 from lms.errors import NotFound
 from lms.extensions import db
+from lms.external.models import APPROVED, ExternalTraining
+from lms.external.queries import year_filter as external_year
 from lms.hr.exports import SiasnCourse, siasn_course
 from lms.learning import queries as learning_queries
 from lms.learning.models import Completion
@@ -82,31 +84,43 @@ def search_people(scope: Opd | None, q: str = "", opd_id: int | None = None, pag
     return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False, count=True)
 
 
-def jp_by_user(user_ids: list[int], year: int) -> dict[int, int]:
-    """JP earned in `year` (completions dated in that year at the office that count, by the rule of
-    lms.learning.jp) per person, one grouped query."""
+def jp_split_by_user(user_ids: list[int], year: int) -> dict[int, tuple[int, int]]:
+    """(Lentera JP, external JP) earned in `year` per person, one grouped query: completions dated in that
+    year at the office that count (the rule of lms.learning.jp), and approved training outside Lentera
+    ending that year (lms.external)."""
     if not user_ids:
         return {}
     start, end = dates.year_bounds(year)
+    lentera = select(
+        Completion.user_id.label("user_id"), Completion.jp.label("lentera"), literal(0).label("external")
+    ).where(
+        Completion.user_id.in_(user_ids),
+        Completion.completed_at >= start,
+        Completion.completed_at < end,
+        Completion.counts_for_jp,
+    )
+    outside = select(
+        ExternalTraining.user_id.label("user_id"), literal(0).label("lentera"), ExternalTraining.jp.label("external")
+    ).where(ExternalTraining.user_id.in_(user_ids), ExternalTraining.status == APPROVED, external_year(year))
+    both = union_all(lentera, outside).subquery()
     rows = db.session.execute(
-        select(Completion.user_id, func.coalesce(func.sum(Completion.jp), 0))
-        .where(
-            Completion.user_id.in_(user_ids),
-            Completion.completed_at >= start,
-            Completion.completed_at < end,
-            Completion.counts_for_jp,
-        )
-        .group_by(Completion.user_id)
+        select(both.c.user_id, func.sum(both.c.lentera), func.sum(both.c.external)).group_by(both.c.user_id)
     ).all()
-    found = dict(rows)
-    return {user_id: int(found.get(user_id, 0)) for user_id in user_ids}
+    found = {user_id: (int(a or 0), int(b or 0)) for user_id, a, b in rows}
+    return {user_id: found.get(user_id, (0, 0)) for user_id in user_ids}
+
+
+def jp_by_user(user_ids: list[int], year: int) -> dict[int, int]:
+    """JP earned in `year` per person: from Lentera and from approved external training (one grouped query)."""
+    return {user_id: a + b for user_id, (a, b) in jp_split_by_user(user_ids, year).items()}
 
 
 @dataclass(frozen=True)
 class JpRow:
     user: User
-    jp: int
+    jp: int  # Lentera and external together
     target: int
+    external: int = 0
 
     @property
     def reached(self) -> bool:
@@ -120,8 +134,11 @@ def opd_jp_rows(opd: Opd, year: int) -> list[JpRow]:
             select(User).where(User.opd_id == opd.id, User.is_active_account.is_(True)).order_by(User.name, User.id)
         )
     )
-    earned = jp_by_user([u.id for u in people], year)
-    return [JpRow(user=u, jp=earned[u.id], target=learning_queries.jp_target(u)) for u in people]
+    earned = jp_split_by_user([u.id for u in people], year)
+    return [
+        JpRow(user=u, jp=sum(earned[u.id]), target=learning_queries.jp_target(u), external=earned[u.id][1])
+        for u in people
+    ]
 
 
 @dataclass(frozen=True)
@@ -129,23 +146,30 @@ class OpdRow:
     opd: Opd
     people: int
     reached: int
-    jp: int
+    jp: int  # Lentera and external together
+    external: int = 0
 
 
 def opd_overview(scope: Opd | None, year: int) -> list[OpdRow]:
-    """Per OPD: active people, how many reached their JP target this year, JP in total (three queries)."""
+    """Per OPD: active people, how many reached their JP target this year, JP in total and of it external
+    (three queries)."""
     opds = opd_choices(scope)
     people = list(
         db.session.scalars(select(User).where(User.opd_id.in_([o.id for o in opds]), User.is_active_account.is_(True)))
     )
-    earned = jp_by_user([u.id for u in people], year)
-    rows = {o.id: [0, 0, 0] for o in opds}
+    earned = jp_split_by_user([u.id for u in people], year)
+    rows = {o.id: [0, 0, 0, 0] for o in opds}
     for user in people:
         row = rows[user.opd_id]
+        total = sum(earned[user.id])
         row[0] += 1
-        row[1] += earned[user.id] >= learning_queries.jp_target(user)
-        row[2] += earned[user.id]
-    return [OpdRow(opd=o, people=rows[o.id][0], reached=rows[o.id][1], jp=rows[o.id][2]) for o in opds]
+        row[1] += total >= learning_queries.jp_target(user)
+        row[2] += total
+        row[3] += earned[user.id][1]
+    return [
+        OpdRow(opd=o, people=rows[o.id][0], reached=rows[o.id][1], jp=rows[o.id][2], external=rows[o.id][3])
+        for o in opds
+    ]
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,9 @@ from lms.certificates.pdf import JpRecap, RecapLine, render_jp_recap_pdf
 from lms.csvutil import as_text, iter_csv, write_xlsx
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.external import queries as external_queries
 from lms.hr import queries
-from lms.hr.exports import SIASN_COLUMNS, dmy
+from lms.hr.exports import SIASN_COLUMNS, dmy, siasn_external
 from lms.learning import queries as learning_queries
 from lms.learning.timing import whole_minutes
 from lms.params import date_arg, id_arg, page_arg, parse_id, year_arg
@@ -104,7 +105,8 @@ def _scope():
 @hr.route("/hr")
 @role_required(HR)
 def desk():
-    return redirect(url_for("hr.search"))
+    """The HR desk opens on the compliance dashboard (lms.hr.dashboard_views)."""
+    return redirect(url_for("hr.dashboard"))
 
 
 CERTIFICATE_COLUMNS = [
@@ -312,6 +314,7 @@ def person(user_id: int):
         status_of=lambda c: c.status_on(dates.today()),
         reading_minutes=whole_minutes,
         quiz_standings=quiz_queries.quiz_standings(user.id),
+        external=external_queries.trainings_of(user.id),
     )
 
 
@@ -418,7 +421,8 @@ def issue_pending(user_id: int):
 @hr.route("/hr/asn/<id:user_id>/rekap-jp-<year:year>.pdf")
 @role_required(HR)
 def jp_recap(user_id: int, year: int):
-    """The yearly JP recap of one ASN as PDF: each module completed that year, its JP, the total."""
+    """The yearly JP recap of one ASN as PDF: each module completed that year, then each approved training
+    outside Lentera ending that year (labelled Eksternal), their JP, the total."""
     user = queries.person_in_scope(_scope(), user_id)
     completions = queries.counted_completions_in_year(user, year)
     numbers = queries.current_certificates([c.id for c in completions])
@@ -439,6 +443,16 @@ def jp_recap(user_id: int, year: int):
                 certificate_number=numbers[c.id].number if c.id in numbers and not numbers[c.id].is_revoked else None,
             )
             for c in completions
+        )
+        + tuple(
+            RecapLine(
+                completed_on=t.end_on,
+                module_title=t.name,
+                jp=t.jp,
+                certificate_number=t.certificate_number,
+                organiser=t.organiser,
+            )
+            for t in external_queries.approved_in_year(user.id, year)
         ),
         printed_on=dates.today(),
     )
@@ -460,8 +474,8 @@ def opds():
     rows = queries.opd_overview(None, year)
     export = _table_export(
         f"opd-jp-{year}",
-        ["Perangkat Daerah", "Jumlah ASN", "Mencapai target", "Jumlah JP"],
-        [[r.opd.name, r.people, r.reached, r.jp] for r in rows],
+        ["Perangkat Daerah", "Jumlah ASN", "Mencapai target", "Jumlah JP", "JP eksternal"],
+        [[r.opd.name, r.people, r.reached, r.jp, r.external] for r in rows],
     )
     if export is not None:
         return export
@@ -477,9 +491,17 @@ def opd(opd_id: int):
     rows = queries.opd_jp_rows(unit, year)
     export = _table_export(
         f"jp-{year}-opd-{unit.id}",
-        ["NIP", "Nama", "Jenis pegawai", "JP tahun ini", "Target", "Tercapai"],
+        ["NIP", "Nama", "Jenis pegawai", "JP tahun ini", "Target", "Tercapai", "JP eksternal"],
         [
-            [as_text(r.user.nip), r.user.name, r.user.employee_type, r.jp, r.target, "ya" if r.reached else "belum"]
+            [
+                as_text(r.user.nip),
+                r.user.name,
+                r.user.employee_type,
+                r.jp,
+                r.target,
+                "ya" if r.reached else "belum",
+                r.external,
+            ]
             for r in rows
         ],
     )
@@ -507,6 +529,16 @@ def siasn():
     if not filters.year and not filters.date_from and not filters.date_to:
         filters = replace(filters, year=dates.this_year())
     courses = queries.siasn_courses(scope, filters)
+    # Training outside Lentera is not a Lentera course: only when HR asks for it (and no module is chosen).
+    with_external = request.args.get("eksternal") == "1"
+    if with_external and not filters.module_id:
+        courses += [
+            siasn_external(t)
+            for t in external_queries.approved_for_export(
+                scope, year=filters.year, opd_id=filters.opd_id, date_from=filters.date_from, date_to=filters.date_to
+            )
+        ]
+        courses.sort(key=lambda c: (c.nip, c.tanggal_selesai_kursus))
     wanted = request.args.get("format")
     if wanted in ("csv", "xlsx"):
         return _table_export(
@@ -517,7 +549,8 @@ def siasn():
         courses=courses[:100],
         total=len(courses),
         filters=filters,
-        args=filters.as_args(),
+        args={**filters.as_args(), **({"eksternal": "1"} if with_external else {})},
+        with_external=with_external,
         scope=scope,
         opds=queries.opd_choices(scope),
         modules=queries.module_choices(),

@@ -98,6 +98,8 @@ class Completion(db.Model):
         CheckConstraint("module_version >= 1", name="module_version_positive"),
         CheckConstraint("engaged_seconds IS NULL OR engaged_seconds >= 0", name="engaged_seconds_nonnegative"),
         Index("ix_completions_completed_at", "completed_at"),
+        # The HR dashboard sums a year's JP per person from this index alone (migration 0016_hr_indexes).
+        Index("ix_completions_year_jp", "completed_at", "user_id", "jp", "jp_exclusion"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -20,6 +20,7 @@ from lms.accounts.models import User
 from lms.content.models import Lesson, Module
 from lms.errors import NotFound
 from lms.extensions import db
+from lms.external.queries import external_jp
 from lms.learning.models import Completion, Enrolment, LessonProgress, LessonTime, LessonVisit
 
 CATALOGUE_PAGE_SIZE = 20
@@ -58,9 +59,17 @@ class Progress:
 
 @dataclass(frozen=True)
 class JpSummary:
+    """A year's JP against the target: from Lentera's modules and from approved training outside
+    Lentera (lms.external), shown apart; `earned` is the sum, what the target is measured against."""
+
     year: int
-    earned: int
+    lentera: int
     target: int
+    external: int = 0
+
+    @property
+    def earned(self) -> int:
+        return self.lentera + self.external
 
     @property
     def percent(self) -> int:
@@ -507,10 +516,11 @@ def jp_target(user: User) -> int:
 
 def jp_summary(user: User, completions: list[Completion], year: int | None = None) -> JpSummary:
     """JP earned in a calendar year (WIB; this year by default) from her completions that count (the
-    rule of lms.learning.jp), against her target."""
+    rule of lms.learning.jp) and from her approved external training ending that year (one query),
+    against her target."""
     year = year or dates.this_year()
     earned = sum(c.counted_jp for c in completions if dates.local_year(c.completed_at) == year)
-    return JpSummary(year=year, earned=earned, target=jp_target(user))
+    return JpSummary(year=year, lentera=earned, target=jp_target(user), external=external_jp(user.id, year))
 
 
 def completions_by_year(completions: list[Completion]) -> list[tuple[int, list[Completion], int]]:

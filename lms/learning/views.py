@@ -12,6 +12,8 @@ from lms.authoring.services import draft_as_published
 from lms.content.models import Module
 from lms.errors import NotFound
 from lms.extensions import db
+from lms.external import queries as external_queries
+from lms.external.models import APPROVED
 from lms.learning import queries, services
 from lms.learning.home_sections import home_sections, module_notices
 from lms.learning.jp import EXCLUSION_LABELS
@@ -274,13 +276,14 @@ def completed(slug: str):
 @learning.route("/riwayat")
 @login_required
 def history():
-    """Completed modules with dates, scores and JP, by year."""
+    """Completed modules with dates, scores and JP, by year; approved training outside Lentera apart."""
     completions = queries.completions_with_modules(current_user.id)
     return render_template(
         "learning/history.html",
         years=queries.completions_by_year(completions),
         links=completion_links(completions),
         jp=queries.jp_summary(current_user, completions),
+        external=[t for t in external_queries.trainings_of(current_user.id) if t.status == APPROVED],
     )
 
 

@@ -39,6 +39,7 @@ from lms.quizzes.services import save_answers, start_attempt, submit_attempt
 from tests.browser.conftest import PHONE_WIDTH, log_in, page_problems, screenshot
 from tests.certificates.factories import make_asn, make_opd
 from tests.conftest import create_user, make_nip
+from tests.external.factories import make_training
 from tests.learning.helpers import lesson_file, write_module
 
 pytestmark = pytest.mark.browser
@@ -236,6 +237,10 @@ def world(app, tmp_path):
             )
         )
         _db.session.commit()
+        # Training outside Lentera in each state, so her page and HR's queue, detail and forms are crawled.
+        make_training(learner, status="pending", name=f"Webinar {LONG_WORD}", organiser=LONG_WORD)
+        make_training(learner, status="rejected", name="Bimtek Arsip Dinamis")
+        make_training(learner, status="approved", name="Diklat Kepemimpinan Pengawas", with_pdf=False)
         return {
             "valid_id": valid.id,
             PESERTA: learner.nip,
@@ -366,7 +371,12 @@ def test_every_page_hr_reaches_fits_a_phone(live_server, new_page, world):
     log_in(page, live_server, world[HR])
     crawler = Crawler(page, live_server, HR, follow=("/hr/",))
     visited = crawler.crawl(
-        "/beranda", "/akun", "/hr", f"/hr/sertifikat?q={world[PESERTA]}", f"/hr/asn?q={world[PESERTA]}"
+        "/beranda",
+        "/akun",
+        "/hr",
+        f"/hr/sertifikat?q={world[PESERTA]}",
+        f"/hr/asn?q={world[PESERTA]}",
+        f"/hr/dasbor/belum-target?q={world[PESERTA]}",
     )
     report(crawler, visited, least=22)
 

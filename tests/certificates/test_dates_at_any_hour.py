@@ -174,6 +174,6 @@ def test_the_last_minute_of_the_year_is_still_that_year_when_looked_at_then(db, 
         hr = make_asn(opd, roles=("hr",), name="Petugas HR")
         browser = logged_in(app, hr)
         assert "JP tahun 2026: 3 dari target 20" in text(browser.get(f"/hr/asn/{learner.id}"))
-        assert csv_rows(browser.get("/hr/opd?format=csv"))[1:] == [["Kecamatan Candisari", "2", "0", "3"]]
+        assert csv_rows(browser.get("/hr/opd?format=csv"))[1:] == [["Kecamatan Candisari", "2", "0", "3", "0"]]
         header, *found = csv_rows(browser.get("/hr/siasn?format=csv"))
         assert [(r[1], r[7]) for r in found] == [("Modul Akhir Tahun", "2026")]

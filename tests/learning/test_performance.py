@@ -28,8 +28,9 @@ LESSON_WRITES = 3
 USER_LOAD_QUERIES = 1  # Flask-Login: the user with her roles
 # enrolments, completions, progress, the resume module's lessons (when all of them are done: not the
 # lessons but the quiz and her attempts for the next step, 6), the certificates of her completions, her
-# mandatory modules with their states (lms/assignments, through learning.home_sections)
-HOME_OWN_QUERIES = 6
+# mandatory modules with their states (lms/assignments, through learning.home_sections), her approved JP
+# from training outside Lentera this year (lms.external)
+HOME_OWN_QUERIES = 7
 # the module with her enrolment, completion and lessons; the quiz and her attempts; her assignment of it
 MODULE_OWN_QUERIES = 4
 CATALOGUE_OWN_QUERIES = 2  # a page of modules with her status and the total; the categories

@@ -1,0 +1,1 @@
+"""Training done outside Lentera (riwayat pengembangan kompetensi): records, approval and the JP they add."""
