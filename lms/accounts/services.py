@@ -265,10 +265,11 @@ def set_mail_preferences(user: User, *, wants_optional_mail: bool) -> None:
 CODE_DELIVERIES = ("show", "email", "both")  # activation codes: on the screen, by e-mail, or both
 
 
-def email_codes(issued: list[IssuedCode]) -> tuple[list[IssuedCode], list[IssuedCode]]:
+def email_codes(issued: list[IssuedCode], *, reset: bool = False) -> tuple[list[IssuedCode], list[IssuedCode]]:
     """Queue one message per code whose account has an address, in the caller's transaction (mandatory
     mail: sent whatever her `wants_optional_mail`); returns (e-mailed, without an address) — the latter for
-    the importer to hand over. The event key names the code by its hash, never the code itself."""
+    the importer to hand over. `reset`: the admin's reset code of an existing account (the message says
+    so). The event key names the code by its hash, never the code itself."""
     if not mail_enabled():
         raise ValidationError(
             "Email tidak aktif di instalasi ini, sehingga kode aktivasi tidak dapat dikirim lewat email. "
@@ -290,6 +291,7 @@ def email_codes(issued: list[IssuedCode]) -> tuple[list[IssuedCode], list[Issued
                 "code": item.code,
                 "until": item.expires_on,
                 "login_url": login_url,
+                "reset": reset,
             },
             event_key=f"activation-code:{item.user.id}:{hash_code(item.code)[:16]}",
             locale=item.user.locale,

@@ -340,7 +340,9 @@ def edit_user(user_id: int):
             db.session.commit()
             flash(_("Data pengguna disimpan."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
-    return render_template("admin/user_form.html", form=form, user=user, post_form=PostForm())
+    return render_template(
+        "admin/user_form.html", form=form, user=user, post_form=PostForm(), mail_on=mail_services.mail_enabled()
+    )
 
 
 @admin.route("/pengguna/<id:user_id>/status", methods=["POST"])
@@ -367,13 +369,29 @@ def reset_password(user_id: int):
     user = services.get_user(user_id)
     if not PostForm().validate_on_submit():
         abort(400)
+    deliver = request.form.get("deliver", "show")
+    if deliver not in ("show", "email"):
+        abort(400)
     try:
         issued = services.reset_password(user, actor=current_user)
+        if deliver == "email":
+            emailed, _without = services.email_codes([issued], reset=True)
+            if not emailed:
+                raise ValidationError(_("Akun ini tidak punya alamat email yang dapat dipakai; kodenya tidak dikirim."))
     except ValidationError as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     db.session.commit()
+    if deliver == "email":
+        flash(
+            _(
+                "Kata sandi direset. Kode sekali pakai dikirim lewat email ke %(address)s.",
+                address=mail_services.mask_address(user.email),
+            ),
+            "success",
+        )
+        return redirect(url_for("admin.edit_user", user_id=user.id))
     return _shown_once(render_template("admin/code_issued.html", user=user, issued=issued, reset=True))
 
 

@@ -299,3 +299,36 @@ def test_akun_mail_choice_needs_the_form_token_and_a_login(login_as, app):
     page = anonymous.get("/login")
     token = extract_csrf(page.get_data(as_text=True))
     assert anonymous.post("/akun/email", data={"csrf_token": token}).status_code == 302
+
+
+# --- the admin's single reset code, by e-mail --------------------------------------------------------------
+
+
+def test_the_admin_can_email_a_reset_code(login_as):
+    browser, _ = login_as("admin", name="Admin Reset")
+    user = create_user(email="sri@semarangkota.go.id")
+    page = f"/admin/pengguna/{user.id}"
+    assert 'name="deliver" value="email"' in text(browser.get(page))
+    response = browser.post_form(page, {"deliver": "email"}, action=f"{page}/reset-sandi")
+    assert response.status_code == 302
+    [message] = outbox("activation_code")
+    assert message.recipient == "sri@semarangkota.go.id"
+    assert "direset oleh admin" in message.body_text and "Kode atur ulang" in message.subject
+    code = re.search(r"Kode aktivasi: (\S+)", message.body_text).group(1)
+    assert services.authenticate(user.nip, code) is not None
+    assert any("s••@semarangkota.go.id" in m for m in flashes(browser.get(page)))
+    assert code not in text(browser.get(page))
+
+
+def test_a_reset_by_email_without_an_address_or_a_bad_choice_changes_nothing(login_as):
+    browser, _ = login_as("admin", name="Admin Reset")
+    user = create_user()
+    page = f"/admin/pengguna/{user.id}"
+    assert 'name="deliver"' not in text(browser.get(page))
+    hash_before = user.password_hash
+    response = browser.post_form(page, {"deliver": "email"}, action=f"{page}/reset-sandi")
+    assert response.status_code == 302
+    assert any("tidak punya alamat email" in m for m in flashes(browser.get(page)))
+    assert reload(user).password_hash == hash_before and outbox() == []
+    assert browser.post_form(page, {"deliver": "pos"}, action=f"{page}/reset-sandi").status_code == 400
+    assert reload(user).password_hash == hash_before
