@@ -22,7 +22,7 @@ def send_command(dry_run: bool) -> None:
             "Email tidak aktif (LMS_MAIL_ENABLED=0, atau produksi tanpa MAIL_SERVER): tidak ada pengingat."
         )
     try:
-        result = send_reminders()
+        result = send_reminders(dry_run=dry_run, batch=None if dry_run else db.session.commit)
     except Exception:
         db.session.rollback()
         raise

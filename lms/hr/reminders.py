@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -54,6 +55,7 @@ DIGEST = "hr-digest"
 DIGEST_FROM_HOUR = 7  # the week's digest goes from Monday 07:00 WIB (a run before that on Monday waits)
 NOT_DONE = (NOT_STARTED, IN_PROGRESS, OVERDUE)
 _KEY_CHUNK = 500
+BATCH = 200  # messages queued between two calls of the run's `batch` (the command commits there)
 
 
 def reminder_kind(due_on: datetime.date, today: datetime.date) -> str | None:
@@ -99,11 +101,30 @@ def usable_address(email: str | None) -> str | None:
 
 @dataclass
 class RunResult:
-    """What a run queued (by kind), and what it found already queued or could not send."""
+    """What a run queued (by kind), and what it found already queued or could not send.
 
+    `dry_run`: nothing is queued, only counted. `batch`, when given, is called after every BATCH
+    messages queued: the command commits there, so a run of 15,000 reminders never holds SQLite's write
+    lock for long. That is safe because every message is idempotent: a run stopped half-way leaves what
+    it queued, and the next run queues the rest."""
+
+    dry_run: bool = False
+    batch: Callable[[], None] | None = None
     queued: Counter = field(default_factory=Counter)
     already: int = 0
     no_address: int = 0
+
+    def add(self, kind: str, **message) -> None:
+        """Queue one message (or count it, for a dry run)."""
+        if self.dry_run:
+            self.queued[kind] += 1
+            return
+        if queue_mail(**message) is None:
+            self.already += 1
+            return
+        self.queued[kind] += 1
+        if self.batch is not None and sum(self.queued.values()) % BATCH == 0:
+            self.batch()
 
     def summary(self) -> str:
         parts = [f"{self.queued[kind]} pengingat {label}" for kind, label in _KIND_NAMES.items()]
@@ -195,7 +216,8 @@ def queue_reminders(today: datetime.date, result: RunResult) -> None:
         link = links.get(item.module_slug) or links.setdefault(
             item.module_slug, public_link("learning.module", slug=item.module_slug)
         )
-        message = queue_mail(
+        result.add(
+            item.kind,
             to=item.address,
             template="assignment_reminder",
             context={
@@ -211,10 +233,6 @@ def queue_reminders(today: datetime.date, result: RunResult) -> None:
             event_key=key,
             locale=item.locale,
         )
-        if message is None:
-            result.already += 1
-        else:
-            result.queued[item.kind] += 1
 
 
 def queue_digests(moment: datetime.datetime, result: RunResult) -> None:
@@ -249,7 +267,8 @@ def queue_digests(moment: datetime.datetime, result: RunResult) -> None:
             figures[account.opd_id] = dashboard.total_of(dashboard.opd_compliance(scope, year))
         total = figures[account.opd_id]
         opd = db.session.get(Opd, account.opd_id) if account.opd_id is not None else None
-        message = queue_mail(
+        result.add(
+            DIGEST,
             to=address,
             template="hr_digest",
             context={
@@ -265,17 +284,18 @@ def queue_digests(moment: datetime.datetime, result: RunResult) -> None:
             event_key=key,
             locale=account.locale,
         )
-        if message is None:
-            result.already += 1
-        else:
-            result.queued[DIGEST] += 1
 
 
-def send_reminders(moment: datetime.datetime | None = None) -> RunResult:
+def send_reminders(
+    moment: datetime.datetime | None = None,
+    *,
+    dry_run: bool = False,
+    batch: Callable[[], None] | None = None,
+) -> RunResult:
     """One run: the reminders and the digests due at `moment` (WIB; now by default), queued in the
-    caller's transaction; the caller commits (or rolls back for a dry run)."""
+    caller's transaction (the caller commits; `batch`: see RunResult), or only counted (`dry_run`)."""
     moment = moment or dates.now()
-    result = RunResult()
+    result = RunResult(dry_run=dry_run, batch=batch)
     queue_reminders(moment.date(), result)
     queue_digests(moment, result)
     return result

@@ -285,6 +285,7 @@ def test_akun_turns_optional_mail_off_and_on(login_as):
     assert response.status_code == 302
     assert reload(user).wants_optional_mail is False
     assert "Email opsional tidak dikirim lagi." in flashes(browser.get("/akun"))
+    assert '"email_opsional": false' in text(browser.get("/akun/data-saya.json"))  # her data file says so
     browser.post_form("/akun", {"wants_optional_mail": "y"}, action="/akun/email")
     assert reload(user).wants_optional_mail is True
     assert audit_actions(user).count("user.mail_preferences") == 2

@@ -324,3 +324,27 @@ def test_the_run_is_one_query_set_whatever_the_members(db, module, app):
             event.remove(engine, "before_cursor_execute", listener)
     assert sum(second.queued.values()) == 0 and second.already == 30
     assert len(statements) <= 6, statements
+
+
+def test_a_long_run_commits_in_batches_and_a_run_stopped_half_way_is_finished_by_the_next(
+    db, module, runner, monkeypatch
+):
+    people = [learner(f"Orang {i}", email=f"orang{i}@semarangkota.go.id") for i in range(5)]
+    assignment_with(module, people, start_on=START, due_on=DUE)
+    monkeypatch.setattr(reminders, "BATCH", 2)
+    calls = []
+
+    def commit_then_stop():
+        db.session.commit()
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("server mati di tengah jalan")
+
+    with at("2027-06-23 01:00"):
+        with pytest.raises(RuntimeError):
+            reminders.send_reminders(batch=commit_then_stop)
+        db.session.rollback()
+        assert len(outbox()) == 4  # two batches committed, the fifth lost with the rollback
+        result = run(runner)
+    assert "1 pengingat 7 hari" in result.output and "4 sudah ada sebelumnya" in result.output
+    assert len(outbox()) == 5
