@@ -316,6 +316,7 @@ def register_commands(app: Flask) -> None:
     from lms.authoring.cli import sync_command
     from lms.certificates.cli import certificates_cli
     from lms.content.cli import content_cli
+    from lms.hr.cli import reminders_cli
     from lms.mail.cli import mail_cli
     from lms.maintenance import backup_command
 
@@ -328,4 +329,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(certificates_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(setup_command)

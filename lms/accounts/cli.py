@@ -33,8 +33,22 @@ users_cli = AppGroup("users", help="Kelola akun pengguna.")
     type=click.Path(dir_okay=False, path_type=Path),
     help="Tulis kode aktivasi ke berkas CSV ini (bawaan: layar).",
 )
-def import_command(csv_file: Path, dry_run: bool, full_roster: bool, yes: bool, codes_out: Path | None) -> None:
+@click.option(
+    "--codes",
+    "delivery",
+    type=click.Choice(services.CODE_DELIVERIES),
+    default="show",
+    show_default=True,
+    help="Kode aktivasi akun baru: show (layar/--codes-out), email (dikirim; yang tanpa email ke layar), both.",
+)
+def import_command(
+    csv_file: Path, dry_run: bool, full_roster: bool, yes: bool, codes_out: Path | None, delivery: str
+) -> None:
     """Impor atau perbarui akun ASN dari CSV roster (kolom wajib: nip, nama, opd; lihat docs/cli.md)."""
+    if delivery != "show" and not current_app.config.get("LMS_MAIL_ENABLED"):
+        raise click.ClickException(
+            "Email tidak aktif (LMS_MAIL_ENABLED=0, atau produksi tanpa MAIL_SERVER): pakai --codes show."
+        )
     try:
         data = csv_file.read_bytes()
     except OSError as exc:
@@ -67,7 +81,13 @@ def import_command(csv_file: Path, dry_run: bool, full_roster: bool, yes: bool, 
         raise click.ClickException(
             "Data akun berubah selama impor (diubah orang lain); tidak ada yang disimpan. Jalankan lagi."
         ) from None
-    rows = [(i.user.nip, i.user.name, i.code, i.expires_on.isoformat()) for i in issued]
+    try:
+        emailed, without = services.email_codes(issued) if delivery != "show" else ([], issued)
+    except ValidationError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc.message} Tidak ada yang diimpor.") from None
+    shown = issued if delivery != "email" else without
+    rows = [(i.user.nip, i.user.name, i.code, i.expires_on.isoformat()) for i in shown]
     if codes_out:
         try:
             codes_out.write_text(csv_import.codes_csv(rows), encoding="utf-8")
@@ -79,6 +99,13 @@ def import_command(csv_file: Path, dry_run: bool, full_roster: bool, yes: bool, 
     db.session.commit()
     if rows and not codes_out:
         click.echo(csv_import.codes_csv(rows).lstrip("\ufeff"), nl=False)
+    if delivery != "show":
+        click.echo(
+            f"{len(emailed)} kode aktivasi dikirim lewat email (kotak keluar); "
+            f"{len(without)} akun baru tanpa email"
+            + (": serahkan kodenya (di atas atau di berkas kode)." if without and delivery == "email" else "."),
+            err=True,
+        )
     click.echo(f"{len(issued)} akun diimpor. {summary}.", err=bool(rows and not codes_out))
 
 
@@ -110,7 +137,7 @@ def create_admin_command(nip: str, name: str) -> None:
             user = services.create_user(nip=nip, name=name, roles=(ADMIN, PESERTA), password=password)
         else:
             services.set_roles(user, user.roles | {ADMIN}, actor=user)
-            services.change_password(user, password, current_password=None, require_current=False)
+            services.change_password(user, password, current_password=None, require_current=False, how="command")
     except ValidationError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from None

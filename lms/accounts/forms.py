@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -98,6 +106,22 @@ class ConfirmImportForm(Form):
     payload = HiddenField(validators=[DataRequired()])
     mode = HiddenField()  # "full" for the full roster
     fingerprint = HiddenField()
+    # How the new accounts' activation codes reach them (lms.accounts.services.CODE_DELIVERIES).
+    codes = RadioField(
+        _l("Kode aktivasi akun baru"),
+        choices=[
+            SelectChoice("show", _l("Tampilkan di layar untuk diunduh atau dicetak")),
+            SelectChoice("email", _l("Kirim lewat email (yang tanpa email ditampilkan di layar)")),
+            SelectChoice("both", _l("Keduanya: kirim lewat email dan tampilkan semua di layar")),
+        ],
+        default="show",
+    )
+
+
+class MailPreferencesForm(Form):
+    wants_optional_mail = BooleanField(
+        _l("Kirimi saya email opsional (misalnya ringkasan mingguan untuk HR)"),
+    )
 
 
 class OpdForm(Form):

@@ -61,6 +61,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     session_version: Mapped[int] = mapped_column(default=1)
     locale: Mapped[str | None] = mapped_column(String(5))
+    # Optional e-mail (the HR weekly digest) may be sent; mandatory notices are sent whatever it says.
+    wants_optional_mail: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(TZDateTime())
     # Set when the person's data were erased on request (UU 27/2022 PDP); the row stays for the records.
     anonymised_at: Mapped[datetime | None] = mapped_column(TZDateTime())

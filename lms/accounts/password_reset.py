@@ -154,20 +154,6 @@ def reset_with_link(token: str, new_password: str) -> User:
     )
     if used.rowcount != 1:  # another request used it a moment ago
         raise LinkRefused(_("Tautan ini baru saja dipakai. Setiap tautan hanya dapat dipakai sekali."), 410)
-    change_password(user, new_password, current_password=None, require_current=False)
+    change_password(user, new_password, current_password=None, require_current=False, how="link")
     record_audit(user, "user.password_reset_by_link", user, f"Kata sandi {user.nip} diganti lewat tautan email")
-    address = _eligible_address(user)
-    if address is not None:
-        queue_mail(
-            to=address,
-            template="password_changed",
-            context={
-                "name": user.name,
-                "nip": format_nip(user.nip),
-                "changed_at": utcnow(),
-                "login_url": public_link("auth.login"),
-            },
-            event_key=f"password-changed:{user.id}:{user.session_version}",
-            locale=user.locale,
-        )
     return user

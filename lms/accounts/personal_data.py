@@ -33,6 +33,7 @@ def export_personal_data(user: User) -> dict[str, Any]:
             "peran": sorted(user.roles),
             "aktif": user.is_active_account,
             "bahasa": user.locale,
+            "email_opsional": user.wants_optional_mail,
             "dibuat": dates.local_iso(user.created_at),
             "login_terakhir": dates.local_iso(user.last_login_at),
         },

@@ -20,6 +20,8 @@ from lms.accounts.signals import account_anonymised, account_changed, account_cr
 from lms.database import utcnow
 from lms.errors import NotFound, ValidationError
 from lms.extensions import db
+from lms.mail.render import public_link
+from lms.mail.services import InvalidAddress, mail_enabled, normalise_address, queue_mail
 
 OPD_SEED_FILE = Path(__file__).with_name("data") / "opd-kota-semarang.txt"
 # Run a hash check even for unknown NIPs, so response time does not tell which NIPs exist.
@@ -252,6 +254,52 @@ def issue_code(user: User, purpose: str, days: int | None = None) -> IssuedCode:
     return IssuedCode(user=user, code=code, expires_at=expires)
 
 
+def set_mail_preferences(user: User, *, wants_optional_mail: bool) -> None:
+    """Her choice of optional e-mail (audited when it changes); mandatory notices ignore it."""
+    wanted = bool(wants_optional_mail)
+    if user.wants_optional_mail != wanted:
+        user.wants_optional_mail = wanted
+        record_audit(user, "user.mail_preferences", user, f"Email opsional {'aktif' if wanted else 'nonaktif'}")
+
+
+CODE_DELIVERIES = ("show", "email", "both")  # activation codes: on the screen, by e-mail, or both
+
+
+def email_codes(issued: list[IssuedCode], *, reset: bool = False) -> tuple[list[IssuedCode], list[IssuedCode]]:
+    """Queue one message per code whose account has an address, in the caller's transaction (mandatory
+    mail: sent whatever her `wants_optional_mail`); returns (e-mailed, without an address) — the latter for
+    the importer to hand over. `reset`: the admin's reset code of an existing account (the message says
+    so). The event key names the code by its hash, never the code itself."""
+    if not mail_enabled():
+        raise ValidationError(
+            "Email tidak aktif di instalasi ini, sehingga kode aktivasi tidak dapat dikirim lewat email. "
+            "Pilih 'tampilkan di layar'."
+        )
+    emailed, without = [], []
+    login_url = public_link("auth.login")
+    for item in issued:
+        address = mail_address(item.user)
+        if address is None:
+            without.append(item)
+            continue
+        queue_mail(
+            to=address,
+            template="activation_code",
+            context={
+                "name": item.user.name,
+                "nip": format_nip(item.user.nip),
+                "code": item.code,
+                "until": item.expires_on,
+                "login_url": login_url,
+                "reset": reset,
+            },
+            event_key=f"activation-code:{item.user.id}:{hash_code(item.code)[:16]}",
+            locale=item.user.locale,
+        )
+        emailed.append(item)
+    return emailed, without
+
+
 def reset_password(user: User, *, actor: User) -> IssuedCode:
     """Replace the password by a one-time code shown once; older sessions stop working (audited).
 
@@ -378,12 +426,41 @@ class WrongCurrentPassword(ValidationError):
     """The current password given to change it was wrong (the caller counts and records these)."""
 
 
-def change_password(user: User, new_password: str, *, current_password: str | None, require_current: bool) -> None:
+def mail_address(user: User | None) -> str | None:
+    """Where mail to this account goes: her address as the outbox keys it, when the account is active,
+    not anonymised and has one usable address; else None."""
+    if user is None or not user.is_active_account or user.anonymised_at is not None or not user.email:
+        return None
+    try:
+        return normalise_address(user.email)
+    except InvalidAddress:
+        return None
+
+
+PASSWORD_CHANGED_HOW = ("form", "link", "command")
+
+
+def change_password(
+    user: User,
+    new_password: str,
+    *,
+    current_password: str | None,
+    require_current: bool,
+    how: str = "form",
+) -> None:
     """Set a new password that meets the policy; every other session of the user stops working.
+
+    A notice "Kata sandi Anda diubah" is queued in the same transaction (mandatory mail) when she has an
+    address and either replaced a password of her own (`how`: 'form' — Ganti kata sandi —, 'command') or
+    used an e-mailed reset link ('link'); not when she chooses her first password after an activation or
+    reset code (she had none: the code itself was handed to her).
 
     Raises WrongCurrentPassword when `require_current` and the current password does not match (checked
     first, with a full hash check even for an account without one), ValidationError for the policy.
     """
+    if how not in PASSWORD_CHANGED_HOW:
+        raise ValueError(f"unknown way of changing a password: {how!r}")
+    had_password = user.password_hash is not None
     if require_current:
         matches = check_password_hash(user.password_hash or _DUMMY_HASH, current_password or "")
         if not (matches and user.password_hash):
@@ -399,6 +476,21 @@ def change_password(user: User, new_password: str, *, current_password: str | No
         select(OneTimeCode).where(OneTimeCode.user_id == user.id, OneTimeCode.used_at.is_(None))
     ):
         code.used_at = now  # her own password now: the activation or reset code stops working
+    address = mail_address(user)
+    if address is not None and (had_password or how == "link"):
+        queue_mail(
+            to=address,
+            template="password_changed",
+            context={
+                "name": user.name,
+                "nip": format_nip(user.nip),
+                "changed_at": now,
+                "how": how,
+                "login_url": public_link("auth.login"),
+            },
+            event_key=f"password-changed:{user.id}:{user.session_version}",
+            locale=user.locale,
+        )
 
 
 def ensure_first_admin(nip: str) -> IssuedCode | None:

@@ -33,6 +33,7 @@ from lms.accounts.forms import (
     ForgotPasswordForm,
     ImportForm,
     LoginForm,
+    MailPreferencesForm,
     OpdForm,
     PostForm,
     ResetPasswordForm,
@@ -224,7 +225,27 @@ def reset_with_link(token: str):
 @auth.route("/akun")
 @login_required
 def profile():
-    return render_template("accounts/profile.html", user=current_user, role_labels=ROLE_LABELS, form=PostForm())
+    mail_form = MailPreferencesForm(formdata=None, wants_optional_mail=current_user.wants_optional_mail)
+    return render_template(
+        "accounts/profile.html", user=current_user, role_labels=ROLE_LABELS, form=PostForm(), mail_form=mail_form
+    )
+
+
+@auth.route("/akun/email", methods=["POST"])
+@login_required
+def mail_preferences():
+    """Turn optional e-mail on or off (mandatory notices are sent either way; docs/deploy.md lists them)."""
+    form = MailPreferencesForm()
+    if not form.validate_on_submit():
+        flash(_("Formulir kedaluwarsa. Muat ulang halaman lalu coba lagi."), "error")
+        return redirect(url_for("auth.profile"))
+    services.set_mail_preferences(current_user._get_current_object(), wants_optional_mail=form.wants_optional_mail.data)
+    db.session.commit()
+    flash(
+        _("Email opsional akan dikirim.") if form.wants_optional_mail.data else _("Email opsional tidak dikirim lagi."),
+        "success",
+    )
+    return redirect(url_for("auth.profile"))
 
 
 @auth.route("/akun/data-saya.json")
@@ -319,7 +340,9 @@ def edit_user(user_id: int):
             db.session.commit()
             flash(_("Data pengguna disimpan."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
-    return render_template("admin/user_form.html", form=form, user=user, post_form=PostForm())
+    return render_template(
+        "admin/user_form.html", form=form, user=user, post_form=PostForm(), mail_on=mail_services.mail_enabled()
+    )
 
 
 @admin.route("/pengguna/<id:user_id>/status", methods=["POST"])
@@ -346,13 +369,29 @@ def reset_password(user_id: int):
     user = services.get_user(user_id)
     if not PostForm().validate_on_submit():
         abort(400)
+    deliver = request.form.get("deliver", "show")
+    if deliver not in ("show", "email"):
+        abort(400)
     try:
         issued = services.reset_password(user, actor=current_user)
+        if deliver == "email":
+            emailed, _without = services.email_codes([issued], reset=True)
+            if not emailed:
+                raise ValidationError(_("Akun ini tidak punya alamat email yang dapat dipakai; kodenya tidak dikirim."))
     except ValidationError as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     db.session.commit()
+    if deliver == "email":
+        flash(
+            _(
+                "Kata sandi direset. Kode sekali pakai dikirim lewat email ke %(address)s.",
+                address=mail_services.mask_address(user.email),
+            ),
+            "success",
+        )
+        return redirect(url_for("admin.edit_user", user_id=user.id))
     return _shown_once(render_template("admin/code_issued.html", user=user, issued=issued, reset=True))
 
 
@@ -403,6 +442,7 @@ def _import_page(prefix: str, plan=None, confirm=None, status: int = 200):
             urls=_import_urls(prefix),
             limit=PREVIEW_LIMIT,
             scope=db.session.get(Opd, roster.actor_for(current_user).scope_opd_id or 0),
+            mail_on=mail_services.mail_enabled(),
         ),
         status,
     )
@@ -454,20 +494,36 @@ def _confirm(prefix: str):
         return _import_page(prefix, plan)
     if plan.fingerprint() != confirm.fingerprint.data or not plan.has_work:
         return _plan_changed(prefix, plan, confirm.payload.data)
+    delivery = confirm.codes.data
     try:
         issued = roster.apply_plan(plan, actor=current_user)
+        emailed, without = services.email_codes(issued) if delivery != "show" else ([], issued)
     except (roster.RosterChanged, IntegrityError):  # changed by someone else while it was being applied
         db.session.rollback()
         plan = _plan(confirm.payload.data.encode("utf-8"), confirm.mode.data == "full")
         return _plan_changed(prefix, plan, confirm.payload.data)
+    except ValidationError as exc:  # e-mail chosen while mail is off: nothing written
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _import_page(prefix, plan, _confirm_form(plan, confirm.payload.data), status=400)
+    shown = issued if delivery in ("show", "both") else without
     # Plain values, read before the commit expires the accounts: the page would otherwise reload each one.
     slips = [
         {"nip": i.user.nip, "name": i.user.name, "code": i.code, "expires_at": i.expires_at, "until": i.expires_on}
-        for i in issued
+        for i in shown
     ]
     db.session.commit()
     return _shown_once(
-        render_template("admin/import_done.html", issued=slips, plan=plan, form=PostForm(), urls=_import_urls(prefix))
+        render_template(
+            "admin/import_done.html",
+            issued=slips,
+            created=len(issued),
+            emailed=len(emailed),
+            delivery=delivery,
+            plan=plan,
+            form=PostForm(),
+            urls=_import_urls(prefix),
+        )
     )
 
 
