@@ -27,6 +27,7 @@ from lms.content.models import Module
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning.models import Completion, Enrolment
+from lms.pagination import Page
 
 
 def counting_completions(as_of: datetime.date, *where):
@@ -112,36 +113,6 @@ def completed_member_ids(member_ids: list[int], as_of: datetime.date) -> set[int
 # --- the HR desk and Beranda ----------------------------------------------------------------------
 
 PAGE_SIZE = 50
-
-
-@dataclass
-class Page:
-    """A page of rows, with what the `pager` macro reads."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def visible_to(scope: Opd | None):

@@ -32,6 +32,7 @@ from lms.extensions import db
 from lms.external.queries import approved_jp_by_user
 from lms.learning.jp import VOID
 from lms.learning.models import Completion
+from lms.pagination import Page
 
 PAGE_SIZE = 50
 BUCKET_WIDTH = 5  # the histogram's JP buckets: 0, 1–4, 5–9, 10–14, …, then "target reached"
@@ -217,36 +218,6 @@ class PersonCompliance:
     def needed(self) -> int:
         """JP still needed to reach the target (0 when reached)."""
         return max(self.target - self.jp, 0)
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a list, with what the pager macro reads."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max((self.total + self.per_page - 1) // self.per_page, 1)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 # --- the city and OPD figures --------------------------------------------------------------------
